@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs the TypeScript sources directly through tsx so a clone needs only `npm ci`, no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../runtime/cli.ts');
+await main(process.argv);
