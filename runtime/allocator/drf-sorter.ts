@@ -321,14 +321,8 @@ export class DrfSorter {
   /** Position of a node among its siblings, by binary search on its cached sort key. */
   private indexOf(node: SorterNode): number {
     const siblings = node.parent!.children;
-    let lo = 0;
-    let hi = siblings.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(siblings[mid]!, node)) lo = mid + 1;
-      else hi = mid;
-    }
-    return siblings[lo] === node ? lo : siblings.indexOf(node);
+    const i = lowerBound(siblings, node);
+    return siblings[i] === node ? i : siblings.indexOf(node);
   }
 
   /** Moves a node from index `from` to its place among its siblings after its share or count changed. */
@@ -337,13 +331,18 @@ export class DrfSorter {
     const siblings = node.parent!.children;
     // splice moves elements natively; a node often travels the whole list after an allocation.
     siblings.splice(from, 1);
-    let lo = 0;
-    let hi = siblings.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(siblings[mid]!, node)) lo = mid + 1;
-      else hi = mid;
-    }
-    siblings.splice(lo, 0, node);
+    siblings.splice(lowerBound(siblings, node), 0, node);
   }
+}
+
+/** First index whose node does not sort before `node`. */
+function lowerBound(siblings: readonly SorterNode[], node: SorterNode): number {
+  let lo = 0;
+  let hi = siblings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(siblings[mid]!, node)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

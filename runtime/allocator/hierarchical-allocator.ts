@@ -116,6 +116,17 @@ function ancestorsAndSelf(role: string): readonly string[] {
   return out;
 }
 
+/**
+ * What a role may still take under its limits: limit − consumed (− what this offer already gives), per limited
+ * name, floored at zero. Names without a limit stay absent, which `shrinkTo(…, true)` reads as unlimited.
+ */
+function limitRoom(quota: Quota, consumed: ReadonlyMap<string, number> | undefined, offering?: Resources): Quantities {
+  const room = minusQuantities(quota.limits, consumed ?? NO_QUANTITIES);
+  if (offering) subtractQuantities(room, offering.quantities());
+  for (const n of quota.limits.keys()) if (!room.has(n)) room.set(n, 0);
+  return room;
+}
+
 const NO_QUANTITIES: ReadonlyMap<string, number> = new Map();
 
 /** Unreserved and reserved scalar quantities of `res`, reusing `all` when nothing is reserved (the hot case). */
@@ -415,13 +426,8 @@ export class HierarchicalAllocator {
           const guaranteesOffering = quotaResources.shrinkTo(unsatisfied);
           if (guaranteesOffering.isEmpty) continue;
           let additional = quotaResources.minus(guaranteesOffering);
-          if (quota.limits.size > 0) {
-            const room = minusQuantities(quota.limits, consumed.get(role) ?? new Map());
-            subtractQuantities(room, guaranteesOffering.quantities());
-            // Limits never named stay unlimited; named ones clamp at zero.
-            for (const n of quota.limits.keys()) if (!room.has(n)) room.set(n, 0);
-            additional = additional.shrinkTo(room, true);
-          }
+          if (quota.limits.size > 0)
+            additional = additional.shrinkTo(limitRoom(quota, consumed.get(role), guaranteesOffering), true);
           if (requiredHeadroom.size > 0 && !additional.isEmpty)
             additional = additional.shrinkTo(minusQuantities(availableHeadroom, requiredHeadroom));
           const toOffer = guaranteesOffering
@@ -456,11 +462,7 @@ export class HierarchicalAllocator {
         if (available.isEmpty || !this.allocatable(available)) continue;
         let additional = available.filter(isUnreservedScalar);
         const unshrunk = additional;
-        if (quota.limits.size > 0) {
-          const room = minusQuantities(quota.limits, consumed.get(role) ?? new Map());
-          for (const n of quota.limits.keys()) if (!room.has(n)) room.set(n, 0);
-          additional = additional.shrinkTo(room, true);
-        }
+        if (quota.limits.size > 0) additional = additional.shrinkTo(limitRoom(quota, consumed.get(role)), true);
         if (requiredHeadroom.size > 0 && !additional.isEmpty)
           additional = additional.shrinkTo(minusQuantities(availableHeadroom, requiredHeadroom));
         // Nothing held back (the common case): the offer is simply everything available to the role.
