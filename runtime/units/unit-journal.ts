@@ -1,0 +1,202 @@
+/**
+ * One unit's journal: `<dataDir>/journal/<unit>.log`, one JSON object per line
+ * (`{"ts":…,"unit":…,"priority":…,"message":…}`), plus an in-memory tail so recent lines are read without I/O.
+ *
+ * Durability: every line is written with one synchronous append (O_APPEND, never a rewrite), so once `append`
+ * returns the line survives a crash of this process; a crash mid-write can tear at most that last line, and readers
+ * skip a torn line. Pass `fsync: true` to also survive a crash of the machine, at the cost of a disk flush per line.
+ *
+ * The journal records what it is given; callers keep secrets out by never logging environments or credentials.
+ */
+import { closeSync, createReadStream, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { UnitClock } from './unit-clock.ts';
+import { systemUnitClock } from './unit-clock.ts';
+import { assertUnitName } from './unit-name.ts';
+
+/** syslog priorities, as journald keeps them. */
+export const PRIORITY = {
+  emerg: 0,
+  alert: 1,
+  crit: 2,
+  err: 3,
+  warning: 4,
+  notice: 5,
+  info: 6,
+  debug: 7,
+} as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
+
+export interface JournalEntry {
+  /** Wall-clock time, ISO 8601 (UTC). */
+  readonly ts: string;
+  readonly unit: string;
+  readonly priority: Priority;
+  readonly message: string;
+}
+
+export interface JournalReadOptions {
+  /** Only entries at or after this time (journalctl --since). */
+  since?: Date | string;
+  /** Only the newest this many of the matching entries (journalctl -n). */
+  limit?: number;
+}
+
+export interface UnitJournalOptions {
+  /** The node's data directory; the journal lives in its `journal/` subdirectory. */
+  dataDir: string;
+  unit: string;
+  clock?: Pick<UnitClock, 'wallMs'>;
+  /** How many recent entries to keep in memory (at least; up to twice as many are held between trims). */
+  tailSize?: number;
+  /** fsync after each line. */
+  fsync?: boolean;
+}
+
+const DEFAULT_TAIL_SIZE = 1000;
+const READ_CHUNK = 64 * 1024;
+const NEWLINE = 0x0a;
+
+export class UnitJournal {
+  readonly unit: string;
+  readonly path: string;
+  private readonly clock: Pick<UnitClock, 'wallMs'>;
+  private readonly tailSize: number;
+  private readonly fsync: boolean;
+  private fd: number | undefined;
+  /** The file does not end in a newline (a torn last line): the next append must start a fresh line. */
+  private tornEnding = false;
+  private tail: JournalEntry[] = [];
+  /** Whether the file holds entries older than `tail[0]`; while it does not, the tail alone answers every read. */
+  private olderInFile = false;
+
+  constructor(options: UnitJournalOptions) {
+    assertUnitName(options.unit);
+    const tailSize = options.tailSize ?? DEFAULT_TAIL_SIZE;
+    if (!Number.isInteger(tailSize) || tailSize < 1) throw new RangeError(`tailSize must be a positive integer, got ${tailSize}`);
+    this.unit = options.unit;
+    this.clock = options.clock ?? systemUnitClock;
+    this.tailSize = tailSize;
+    this.fsync = options.fsync ?? false;
+    const dir = join(options.dataDir, 'journal');
+    mkdirSync(dir, { recursive: true });
+    this.path = join(dir, `${this.unit}.log`);
+    this.loadTail(this.open());
+  }
+
+  /** Appends one line and returns it. Throws if the line cannot be written (it is then not in the tail either). */
+  append(priority: Priority, message: string): JournalEntry {
+    if (!Number.isInteger(priority) || priority < 0 || priority > 7)
+      throw new RangeError(`priority must be a syslog priority 0-7, got ${priority}`);
+    const entry: JournalEntry = { ts: new Date(this.clock.wallMs()).toISOString(), unit: this.unit, priority, message };
+    // JSON.stringify escapes newlines inside the message, so an entry is always exactly one line.
+    const line = `${this.tornEnding ? '\n' : ''}${JSON.stringify(entry)}\n`;
+    const fd = this.fd ?? this.open();
+    writeSync(fd, line);
+    this.tornEnding = false;
+    if (this.fsync) fsyncSync(fd);
+    this.remember(entry);
+    return entry;
+  }
+
+  /** Entries in the order written, filtered by `since` and cut to the newest `limit`. */
+  async read(options: JournalReadOptions = {}): Promise<JournalEntry[]> {
+    const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
+    const limit = options.limit;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 0))
+      throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+    const fromTail = since === undefined ? this.tail : this.tail.filter((e) => e.ts >= since);
+    const tailSuffices =
+      !this.olderInFile ||
+      (limit !== undefined && fromTail.length >= limit) ||
+      // Older entries in the file are older than the tail's first, which is already before `since`.
+      (since !== undefined && this.tail[0] !== undefined && this.tail[0].ts < since);
+    const matching = tailSuffices ? fromTail : await this.readFile(since, limit);
+    return limit === undefined ? [...matching] : matching.slice(Math.max(0, matching.length - limit));
+  }
+
+  /**
+   * Releases the file. A later `append` opens it again, so this doubles as "reopen" after the file was rotated.
+   */
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  /** Opens for appending (and positioned reads, which O_APPEND leaves alone). */
+  private open(): number {
+    const fd = openSync(this.path, 'a+', 0o640);
+    this.fd = fd;
+    const size = fstatSync(fd).size;
+    this.tornEnding = size > 0 && byteAt(fd, size - 1) !== NEWLINE;
+    return fd;
+  }
+
+  private remember(entry: JournalEntry): void {
+    this.tail.push(entry);
+    // Trimming only when the tail doubles keeps appends O(1) amortised.
+    if (this.tail.length >= 2 * this.tailSize) {
+      this.tail = this.tail.slice(this.tail.length - this.tailSize);
+      this.olderInFile = true;
+    }
+  }
+
+  /** Loads the newest `tailSize` entries by reading the file backwards, so opening a large journal stays cheap. */
+  private loadTail(fd: number): void {
+    const chunks: Buffer[] = [];
+    let pos = fstatSync(fd).size;
+    let newlines = 0;
+    // One more newline than wanted marks where the oldest wanted line starts.
+    while (pos > 0 && newlines <= this.tailSize) {
+      const length = Math.min(READ_CHUNK, pos);
+      pos -= length;
+      const chunk = Buffer.alloc(length);
+      readSync(fd, chunk, 0, length, pos);
+      for (const byte of chunk) if (byte === NEWLINE) newlines++;
+      chunks.push(chunk);
+    }
+    const lines = Buffer.concat(chunks.reverse()).toString('utf8').split('\n');
+    if (pos > 0) lines.shift(); // begins mid-line
+    const entries = lines.map(parseEntry).filter((e): e is JournalEntry => e !== undefined);
+    this.tail = entries.slice(Math.max(0, entries.length - this.tailSize));
+    this.olderInFile = pos > 0 || this.tail.length < entries.length;
+  }
+
+  private async readFile(since: string | undefined, limit: number | undefined): Promise<JournalEntry[]> {
+    const out: JournalEntry[] = [];
+    const lines = createInterface({ input: createReadStream(this.path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const line of lines) {
+      const entry = parseEntry(line);
+      if (!entry || (since !== undefined && entry.ts < since)) continue;
+      out.push(entry);
+      // Keep memory bounded by the limit while streaming a long file.
+      if (limit !== undefined && out.length >= 2 * limit + 1024) out.splice(0, out.length - limit);
+    }
+    return out;
+  }
+}
+
+function byteAt(fd: number, position: number): number {
+  const b = Buffer.alloc(1);
+  readSync(fd, b, 0, 1, position);
+  return b[0]!;
+}
+
+/** A journal line, or undefined for a torn or foreign line. */
+function parseEntry(line: string): JournalEntry | undefined {
+  if (line === '') return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const e = v as Record<string, unknown>;
+  const p = e.priority;
+  if (typeof e.ts !== 'string' || typeof e.unit !== 'string' || typeof e.message !== 'string') return undefined;
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 0 || p > 7) return undefined;
+  return { ts: e.ts, unit: e.unit, priority: p as Priority, message: e.message };
+}
