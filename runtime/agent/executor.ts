@@ -1,0 +1,36 @@
+/**
+ * What an agent runs tasks with. `ProcessExecutor` runs real processes; `SimulatedExecutor` only walks the state
+ * machine, for scale runs and benchmarks. Both report through the same `TaskStatus` stream.
+ */
+import type { TaskSpec } from './task-spec.ts';
+import type { TaskStatusListener } from './task-status.ts';
+
+export type { TaskSpec, CommandSpec } from './task-spec.ts';
+export type { TaskStatus, TaskStatusListener } from './task-status.ts';
+
+export interface Executor {
+  /**
+   * Starts a task. Never throws for a bad spec or a failed launch: those arrive as TASK_ERROR / TASK_FAILED.
+   * Updates are delivered asynchronously, in order, ending with exactly one terminal state.
+   */
+  launch(task: TaskSpec, onStatus: TaskStatusListener): void;
+  /**
+   * Kills a task: TASK_KILLING, SIGTERM, and SIGKILL once `gracePeriodMs` (default: the task's kill grace period)
+   * has passed. A second kill can only shorten the grace period. Resolves true once the terminal update is
+   * delivered, or false at once when no live task has that id (unknown, or already terminal).
+   */
+  kill(taskId: string, gracePeriodMs?: number): Promise<boolean>;
+  /** Kills every task with its own grace period and refuses new ones (TASK_DROPPED); resolves when all are gone. */
+  shutdown(): Promise<void>;
+}
+
+export interface ExecutorOptions {
+  /** Wall clock in epoch milliseconds, for status timestamps. Default Date.now. */
+  now?: () => number;
+  /** Problems that have no task status to go to (a throwing listener, a refused transition). Default: stderr. */
+  onError?: (error: unknown, taskId: string) => void;
+}
+
+export function defaultOnError(error: unknown, taskId: string): void {
+  console.error(`executor: task '${taskId}': ${error instanceof Error ? error.message : String(error)}`);
+}

@@ -1,0 +1,262 @@
+/**
+ * Runs tasks as real processes, like Mesos's command executor under the POSIX launcher: each task gets a sandbox
+ * directory (its cwd, holding `stdout` and `stderr`), runs in its own process group, and is killed group-wide with
+ * SIGTERM, then SIGKILL after the grace period.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chown, mkdir, open, type FileHandle } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { defaultOnError, type Executor, type ExecutorOptions } from './executor.ts';
+import { signalProcessGroup } from './process-group.ts';
+import { lookupSystemUser, type SystemUser } from './system-user.ts';
+import { taskEnvironment, type InheritedEnvironment } from './task-environment.ts';
+import { DEFAULT_KILL_GRACE_PERIOD_MS, isGracePeriod, validateTaskSpec, type TaskSpec } from './task-spec.ts';
+import { describeExit, type TaskStatusListener } from './task-status.ts';
+import { TaskStatusReporter } from './task-status-reporter.ts';
+
+export interface ProcessExecutorOptions extends ExecutorOptions {
+  /** Honour TaskSpec.user, as Mesos's --switch_user (default true); false runs every task as the agent's user. */
+  switchUser?: boolean;
+  /** Where tasks inherit PATH and HOME from. Default process.env. */
+  inheritedEnv?: InheritedEnvironment;
+  /** Grace period for kills when neither kill() nor the task names one. */
+  defaultKillGracePeriodMs?: number;
+  /** For tests: the passwd file users are looked up in. */
+  passwdPath?: string;
+}
+
+interface ProcessTask {
+  readonly spec: TaskSpec;
+  readonly reporter: TaskStatusReporter;
+  readonly onError: (error: unknown) => void;
+  child?: ChildProcess;
+  /** Also the process group id: the task leads its own group. */
+  pid?: number;
+  killRequested: boolean;
+  escalation?: NodeJS.Timeout;
+  /** performance.now() at which SIGKILL is due, once a kill is under way. */
+  sigkillAt?: number;
+}
+
+export class ProcessExecutor implements Executor {
+  private readonly tasks = new Map<string, ProcessTask>();
+  private shuttingDown = false;
+  private readonly now: () => number;
+  private readonly onError: (error: unknown, taskId: string) => void;
+  private readonly switchUser: boolean;
+  private readonly inheritedEnv: InheritedEnvironment;
+  private readonly defaultGraceMs: number;
+  private readonly passwdPath: string | undefined;
+
+  constructor(options: ProcessExecutorOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? defaultOnError;
+    this.switchUser = options.switchUser ?? true;
+    this.inheritedEnv = options.inheritedEnv ?? { PATH: process.env.PATH, HOME: process.env.HOME };
+    this.defaultGraceMs = options.defaultKillGracePeriodMs ?? DEFAULT_KILL_GRACE_PERIOD_MS;
+    this.passwdPath = options.passwdPath;
+  }
+
+  /** Pid (= process group id) of a live task once spawned. */
+  pid(taskId: string): number | undefined {
+    return this.tasks.get(taskId)?.pid;
+  }
+
+  launch(task: TaskSpec, onStatus: TaskStatusListener): void {
+    // Launch requests may come straight from the wire: nothing about `task` is trusted before validation.
+    const raw = task as Partial<TaskSpec> | null | undefined;
+    const taskId = typeof raw?.taskId === 'string' ? raw.taskId : '';
+    const onError = (e: unknown) => this.onError(e, taskId);
+    const host = typeof raw?.host === 'string' ? raw.host : undefined;
+    const reporter = new TaskStatusReporter(onStatus, host, { now: this.now, onError });
+
+    const problem =
+      validateTaskSpec(task) ?? (this.tasks.has(taskId) ? `Task '${taskId}' is already running` : undefined);
+    if (problem !== undefined) {
+      reporter.report('TASK_ERROR', { message: problem, source: 'SOURCE_SLAVE', reason: 'REASON_TASK_INVALID' });
+      return;
+    }
+    if (this.shuttingDown) {
+      reporter.report('TASK_DROPPED', { message: 'Executor is shutting down', source: 'SOURCE_SLAVE' });
+      return;
+    }
+    const t: ProcessTask = { spec: task, reporter, onError, killRequested: false };
+    this.tasks.set(taskId, t);
+    void this.start(t);
+  }
+
+  kill(taskId: string, gracePeriodMs?: number): Promise<boolean> {
+    const t = this.tasks.get(taskId);
+    if (!t) return Promise.resolve(false);
+    const graceMs = gracePeriodMs ?? t.spec.killGracePeriodMs ?? this.defaultGraceMs;
+    if (!isGracePeriod(graceMs)) return Promise.reject(new RangeError(`invalid kill grace period: ${graceMs}`));
+    if (!t.killRequested) {
+      t.killRequested = true;
+      t.reporter.report('TASK_KILLING', { source: 'SOURCE_EXECUTOR' });
+      // Not spawned yet: start() sees the request and never spawns.
+      if (t.pid !== undefined) this.terminate(t);
+    }
+    if (t.pid !== undefined) this.scheduleSigkill(t, graceMs);
+    return t.reporter.done.then(() => true);
+  }
+
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all([...this.tasks.keys()].map((id) => this.kill(id)));
+  }
+
+  /** Sandbox, STARTING, log files, spawn. Never rejects: every failure becomes the task's terminal status. */
+  private async start(t: ProcessTask): Promise<void> {
+    const { spec, reporter } = t;
+    try {
+      const user = await this.resolveUser(spec);
+      await mkdir(spec.sandboxDir, { recursive: true });
+      if (user) await chown(spec.sandboxDir, user.uid, user.gid);
+      if (t.killRequested) return this.killedBeforeLaunch(t);
+      reporter.report('TASK_STARTING', { source: 'SOURCE_EXECUTOR' });
+
+      const logs = await openLogs(spec.sandboxDir, user);
+      try {
+        if (t.killRequested) return this.killedBeforeLaunch(t);
+        this.spawn(t, logs, user);
+      } finally {
+        // The child holds its own copies of the descriptors.
+        await Promise.all(logs.map((f) => f.close().catch(() => undefined)));
+      }
+    } catch (e) {
+      this.launchFailed(t, e);
+    }
+  }
+
+  private spawn(t: ProcessTask, [stdout, stderr]: FileHandle[], user: SystemUser | undefined): void {
+    const { spec, reporter } = t;
+    const { command } = spec;
+    // Mesos: with shell, `arguments` are ignored; without, they are the whole argv including argv[0].
+    const shell = command.shell !== false;
+    const file = shell ? '/bin/sh' : command.value;
+    const args = shell ? ['-c', command.value] : (command.arguments ?? []).slice(1);
+    const argv0 = shell ? 'sh' : (command.arguments?.[0] ?? command.value);
+    const env = taskEnvironment(spec, { PATH: this.inheritedEnv.PATH, HOME: user?.home ?? this.inheritedEnv.HOME });
+
+    const child = spawn(file, args, {
+      argv0,
+      cwd: spec.sandboxDir,
+      env,
+      // Its own session and process group, so signals to -pid reach everything the task forks.
+      detached: true,
+      stdio: ['ignore', stdout!.fd, stderr!.fd],
+      uid: user?.uid,
+      gid: user?.gid,
+    });
+    t.child = child;
+    // Kept for the child's lifetime: a later 'error' (e.g. from kill) must not become an uncaught exception.
+    child.on('error', (e) => (t.pid === undefined ? this.launchFailed(t, e) : t.onError(e)));
+    if (child.pid === undefined) return; // 'error' follows
+    t.pid = child.pid;
+    reporter.setPid(child.pid);
+    child.once('spawn', () => {
+      // A kill that arrived in between already reported KILLING, which RUNNING may not follow.
+      if (!t.killRequested) reporter.report('TASK_RUNNING', { source: 'SOURCE_EXECUTOR' });
+    });
+    child.once('exit', (code, signal) => this.exited(t, code, signal));
+  }
+
+  private exited(t: ProcessTask, code: number | null, signal: NodeJS.Signals | null): void {
+    clearTimeout(t.escalation);
+    // The container ends with its main process: whatever it left running in its group goes too.
+    this.signalGroup(t, 'SIGKILL');
+    this.forget(t);
+    const message = `Command ${describeExit(code, signal)}`;
+    if (t.killRequested) t.reporter.report('TASK_KILLED', { message, source: 'SOURCE_EXECUTOR' });
+    else if (code === 0) t.reporter.report('TASK_FINISHED', { message, source: 'SOURCE_EXECUTOR' });
+    else
+      t.reporter.report('TASK_FAILED', { message, source: 'SOURCE_EXECUTOR', reason: 'REASON_COMMAND_EXECUTOR_FAILED' });
+  }
+
+  private terminate(t: ProcessTask): void {
+    // 'gone' while the leader is unreaped means it left its group; signal it directly then.
+    if (this.signalGroup(t, 'SIGTERM') === 'gone') t.child?.kill('SIGTERM');
+  }
+
+  /** Arms SIGKILL `graceMs` from now, unless one is already due sooner. */
+  private scheduleSigkill(t: ProcessTask, graceMs: number): void {
+    const at = performance.now() + graceMs;
+    if (t.sigkillAt !== undefined && t.sigkillAt <= at) return;
+    clearTimeout(t.escalation);
+    t.sigkillAt = at;
+    t.escalation = setTimeout(() => {
+      this.signalGroup(t, 'SIGKILL');
+      t.child?.kill('SIGKILL');
+    }, graceMs);
+  }
+
+  private signalGroup(t: ProcessTask, signal: NodeJS.Signals): string | undefined {
+    if (t.pid === undefined) return undefined;
+    try {
+      return signalProcessGroup(t.pid, signal);
+    } catch (e) {
+      t.onError(e);
+      return undefined;
+    }
+  }
+
+  private killedBeforeLaunch(t: ProcessTask): void {
+    this.forget(t);
+    t.reporter.report('TASK_KILLED', {
+      message: 'Task killed before it was launched',
+      source: 'SOURCE_SLAVE',
+      reason: 'REASON_TASK_KILLED_DURING_LAUNCH',
+    });
+  }
+
+  private launchFailed(t: ProcessTask, error: unknown): void {
+    if (t.reporter.isTerminal) return;
+    clearTimeout(t.escalation);
+    this.forget(t);
+    t.reporter.report('TASK_FAILED', {
+      message: `Failed to launch task: ${error instanceof Error ? error.message : String(error)}`,
+      source: 'SOURCE_SLAVE',
+      reason: 'REASON_CONTAINER_LAUNCH_FAILED',
+    });
+  }
+
+  private forget(t: ProcessTask): void {
+    if (this.tasks.get(t.spec.taskId) === t) this.tasks.delete(t.spec.taskId);
+  }
+
+  /** The account to switch to, or undefined to run as the agent's own user. */
+  private async resolveUser(spec: TaskSpec): Promise<SystemUser | undefined> {
+    if (spec.user === undefined || !this.switchUser || spec.user === currentUserName()) return undefined;
+    if (process.getuid?.() !== 0)
+      throw new Error(`cannot run as user '${spec.user}': the agent is not running as root`);
+    const user = await lookupSystemUser(spec.user, this.passwdPath);
+    if (!user) throw new Error(`user '${spec.user}' does not exist`);
+    return user;
+  }
+}
+
+function currentUserName(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined; // the agent's uid has no passwd entry
+  }
+}
+
+/** Opens (appending, as Mesos does across executor restarts) the sandbox's stdout and stderr files. */
+async function openLogs(sandboxDir: string, user: SystemUser | undefined): Promise<FileHandle[]> {
+  const handles: FileHandle[] = [];
+  try {
+    for (const name of ['stdout', 'stderr']) {
+      const path = join(sandboxDir, name);
+      handles.push(await open(path, 'a'));
+      if (user) await chown(path, user.uid, user.gid);
+    }
+    return handles;
+  } catch (e) {
+    await Promise.all(handles.map((f) => f.close().catch(() => undefined)));
+    throw e;
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * An executor without processes, for scale runs and benchmarks: tasks walk the same state machine and report the
+ * same statuses as under ProcessExecutor, on a scheduler that a simulation can drive.
+ */
+import { defaultOnError, type Executor, type ExecutorOptions } from './executor.ts';
+import { validateTaskSpec, type TaskSpec } from './task-spec.ts';
+import { describeExit, type TaskStatusListener } from './task-status.ts';
+import { TaskStatusReporter } from './task-status-reporter.ts';
+
+/** Timers the simulated tasks run on; pass a simulated one to run on simulated time. */
+export interface Scheduler {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: Scheduler = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+/** How a simulated task behaves. */
+export interface SimulatedTaskPlan {
+  /** STARTING → RUNNING delay; 0 (default) reports both at once. */
+  startDelayMs?: number;
+  /** Exit this long after RUNNING; by default the task runs until killed. */
+  finishAfterMs?: number;
+  /** Exit code at finishAfterMs: 0 (default) → TASK_FINISHED, otherwise TASK_FAILED. */
+  exitCode?: number;
+}
+
+export interface SimulatedExecutorOptions extends ExecutorOptions, SimulatedTaskPlan {
+  scheduler?: Scheduler;
+  /** Per-task overrides of the plan above. */
+  planFor?: (task: TaskSpec) => SimulatedTaskPlan;
+}
+
+interface SimulatedTask {
+  readonly reporter: TaskStatusReporter;
+  timer?: unknown;
+}
+
+export class SimulatedExecutor implements Executor {
+  private readonly tasks = new Map<string, SimulatedTask>();
+  private shuttingDown = false;
+  private readonly now: () => number;
+  private readonly onError: (error: unknown, taskId: string) => void;
+  private readonly scheduler: Scheduler;
+
+  constructor(private readonly options: SimulatedExecutorOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? defaultOnError;
+    this.scheduler = options.scheduler ?? realTimers;
+  }
+
+  /** Number of live (non-terminal) tasks. */
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  launch(task: TaskSpec, onStatus: TaskStatusListener): void {
+    const raw = task as Partial<TaskSpec> | null | undefined;
+    const taskId = typeof raw?.taskId === 'string' ? raw.taskId : '';
+    const host = typeof raw?.host === 'string' ? raw.host : undefined;
+    const reporter = new TaskStatusReporter(onStatus, host, { now: this.now, onError: (e) => this.onError(e, taskId) });
+
+    const problem =
+      validateTaskSpec(task) ?? (this.tasks.has(taskId) ? `Task '${taskId}' is already running` : undefined);
+    if (problem !== undefined) {
+      reporter.report('TASK_ERROR', { message: problem, source: 'SOURCE_SLAVE', reason: 'REASON_TASK_INVALID' });
+      return;
+    }
+    if (this.shuttingDown) {
+      reporter.report('TASK_DROPPED', { message: 'Executor is shutting down', source: 'SOURCE_SLAVE' });
+      return;
+    }
+    const plan = { ...this.options, ...this.options.planFor?.(task) };
+    const t: SimulatedTask = { reporter };
+    this.tasks.set(taskId, t);
+    reporter.report('TASK_STARTING', { source: 'SOURCE_EXECUTOR' });
+    const run = () => {
+      reporter.report('TASK_RUNNING', { source: 'SOURCE_EXECUTOR' });
+      if (plan.finishAfterMs !== undefined)
+        t.timer = this.scheduler.setTimeout(() => this.exit(taskId, t, plan.exitCode ?? 0), plan.finishAfterMs);
+    };
+    if (plan.startDelayMs) t.timer = this.scheduler.setTimeout(run, plan.startDelayMs);
+    else run();
+  }
+
+  /** Killing is immediate: the simulated process honours SIGTERM, so the grace period never runs out. */
+  kill(taskId: string, _gracePeriodMs?: number): Promise<boolean> {
+    const t = this.tasks.get(taskId);
+    if (!t) return Promise.resolve(false);
+    this.scheduler.clearTimeout(t.timer);
+    this.tasks.delete(taskId);
+    const wasRunning = t.reporter.state === 'TASK_RUNNING';
+    t.reporter.report('TASK_KILLING', { source: 'SOURCE_EXECUTOR' });
+    if (wasRunning)
+      t.reporter.report('TASK_KILLED', { message: `Command ${describeExit(null, 'SIGTERM')}`, source: 'SOURCE_EXECUTOR' });
+    else
+      t.reporter.report('TASK_KILLED', {
+        message: 'Task killed before it was launched',
+        source: 'SOURCE_SLAVE',
+        reason: 'REASON_TASK_KILLED_DURING_LAUNCH',
+      });
+    return t.reporter.done.then(() => true);
+  }
+
+  async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    await Promise.all([...this.tasks.keys()].map((id) => this.kill(id)));
+  }
+
+  private exit(taskId: string, t: SimulatedTask, code: number): void {
+    this.tasks.delete(taskId);
+    const message = `Command ${describeExit(code, null)}`;
+    if (code === 0) t.reporter.report('TASK_FINISHED', { message, source: 'SOURCE_EXECUTOR' });
+    else
+      t.reporter.report('TASK_FAILED', { message, source: 'SOURCE_EXECUTOR', reason: 'REASON_COMMAND_EXECUTOR_FAILED' });
+  }
+}
