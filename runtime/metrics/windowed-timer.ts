@@ -23,12 +23,12 @@ export class WindowedTimer {
 
   /**
    * @param name key without the `_ms` suffix, e.g. `allocator/mesos/allocation_run`
-   * @param windowMs how far back statistics reach
+   * @param windowMs how far back statistics reach; `null` publishes the last value only (a timer without a window)
    * @param now clock in milliseconds, injectable for tests
    */
   constructor(
     readonly name: string,
-    private readonly windowMs: number,
+    private readonly windowMs: number | null,
     private readonly now: () => number,
   ) {}
 
@@ -48,6 +48,7 @@ export class WindowedTimer {
     if (this.last === undefined) return;
     const key = `${this.name}_ms`;
     out[key] = this.last;
+    if (this.windowMs === null) return;
     const cutoff = this.now() - this.windowMs;
     let start = 0;
     while (start < this.times.length && this.times[start]! < cutoff) start++;
