@@ -48,6 +48,9 @@ export class AllocatorMetrics {
     }
     for (const [role, share] of allocator.roleShares()) out[`${PREFIX}/roles/${role}/shares/dominant`] = share;
     for (const [role, n] of allocator.activeFiltersByRole()) out[`${PREFIX}/offer_filters/roles/${role}/active`] = n;
+    // Pushed per non-zero quantity for every role the allocator tracks, as Mesos's role tree does.
+    for (const [role, consumed] of allocator.quotaConsumed())
+      for (const [name, m] of consumed) if (m > 0) out[`${PREFIX}/quota/roles/${role}/resources/${name}/consumed`] = m / 1000;
     for (const [role, { quota, offeredOrAllocated }] of allocator.quotaRoles()) {
       const base = `${PREFIX}/quota/roles/${role}/resources`;
       for (const [name, m] of quota.guarantees) if (m > 0) out[`${base}/${name}/guarantee`] = m / 1000;

@@ -80,6 +80,8 @@ interface AgentState {
   readonly offeredOrAllocated: Map<string, Map<string, Resources>>;
   activated: boolean;
   readonly hasGpus: boolean;
+  /** Unreserved scalars in use by tasks (offers accepted), per role: what quota consumption counts. */
+  readonly allocatedUnreserved: Map<string, Quantities>;
 }
 
 interface FrameworkState {
@@ -98,6 +100,8 @@ interface RoleState {
   readonly reservations: Quantities;
   readonly offeredOrAllocatedUnreserved: Quantities;
   readonly offeredOrAllocatedReserved: Quantities;
+  /** Unreserved scalars in use by tasks (not merely offered) in this role and its subroles. */
+  readonly allocatedUnreserved: Quantities;
 }
 
 function isDefaultQuota(q: Quota): boolean {
@@ -183,6 +187,7 @@ export class HierarchicalAllocator {
       offeredOrAllocated: new Map(),
       activated: true,
       hasGpus: total.scalarMilli('gpus') > 0,
+      allocatedUnreserved: new Map(),
     };
     this.agents.set(id, agent);
     const q = total.quantities();
@@ -191,12 +196,17 @@ export class HierarchicalAllocator {
     this.trackReservations(total, +1);
     for (const [fw, role, res] of used) {
       agent.available = agent.available.minus(res);
-      if (this.frameworks.has(fw) && this.frameworks.get(fw)!.roles.has(role)) this.track(agent, fw, role, res);
+      if (this.frameworks.has(fw) && this.frameworks.get(fw)!.roles.has(role)) {
+        this.track(agent, fw, role, res);
+        this.trackAllocated(agent, role, res.unreserved().quantities(), 1);
+      }
     }
   }
 
   removeAgent(id: string): void {
     const agent = this.agent(id);
+    // Copy: trackAllocated empties the agent's own map as it goes.
+    for (const [role, q] of [...agent.allocatedUnreserved]) this.trackAllocated(agent, role, new Map(q), -1);
     for (const [fw, byRole] of agent.offeredOrAllocated)
       for (const [role, res] of byRole) this.untrack(agent, fw, role, res, false);
     const q = agent.total.quantities();
@@ -324,7 +334,15 @@ export class HierarchicalAllocator {
    * `refuseSeconds`, the framework refuses them for that long (a decline filter, as Mesos creates it).
    * `resources` defaults to everything the framework holds on the agent in that role.
    */
-  recover(framework: string, agentId: string, role: string, resources?: Resources, refuseSeconds?: number): void {
+  recover(
+    framework: string,
+    agentId: string,
+    role: string,
+    resources?: Resources,
+    refuseSeconds?: number,
+    /** True when the resources were in use by tasks (see `offeredToAllocated`), not just offered. */
+    wasAllocated = false,
+  ): void {
     const agent = this.agents.get(agentId);
     const fw = this.frameworks.get(framework);
     // Like Mesos: resources of a removed agent or framework were already recovered.
@@ -336,6 +354,7 @@ export class HierarchicalAllocator {
       throw new AllocatorError(
         `framework '${framework}' does not hold ${back.toString()} in role '${role}' on agent '${agentId}'`,
       );
+    if (wasAllocated) this.trackAllocated(agent, role, back.unreserved().quantities(), -1);
     this.untrack(agent, framework, role, back, true);
     if (refuseSeconds === undefined) return;
     let seconds = refuseSeconds;
@@ -350,6 +369,14 @@ export class HierarchicalAllocator {
       expiresAt: this.clock.now() + timeoutMs,
       holdsAtExpiry: refuseMs <= this.allocationIntervalMs,
     });
+  }
+
+  /**
+   * Offered resources became used by tasks (the framework accepted the offer). They were already counted as offered;
+   * this moves them into quota consumption, which Mesos charges for allocations but not for offers.
+   */
+  offeredToAllocated(agentId: string, role: string, resources: Resources): void {
+    this.trackAllocated(this.agent(agentId), role, resources.unreserved().quantities(), 1);
   }
 
   /** What a framework holds on an agent, per role. */
@@ -560,6 +587,20 @@ export class HierarchicalAllocator {
     }
   }
 
+  private trackAllocated(agent: AgentState, role: string, q: ReadonlyMap<string, number>, sign: 1 | -1): void {
+    if (q.size === 0) return;
+    let onAgent = agent.allocatedUnreserved.get(role);
+    if (!onAgent) agent.allocatedUnreserved.set(role, (onAgent = new Map()));
+    if (sign > 0) addQuantities(onAgent, q);
+    else subtractQuantities(onAgent, q);
+    if (onAgent.size === 0) agent.allocatedUnreserved.delete(role);
+    for (const r of ancestorsAndSelf(role)) {
+      const s = this.role(r);
+      if (sign > 0) addQuantities(s.allocatedUnreserved, q);
+      else subtractQuantities(s.allocatedUnreserved, q);
+    }
+  }
+
   private trackReservations(total: Resources, sign: 1 | -1): void {
     for (const e of total.reserved().entries) {
       if (e.kind !== 'scalar') continue;
@@ -617,6 +658,7 @@ export class HierarchicalAllocator {
           reservations: new Map(),
           offeredOrAllocatedUnreserved: new Map(),
           offeredOrAllocatedReserved: new Map(),
+          allocatedUnreserved: new Map(),
         }),
       );
     return r;
@@ -628,6 +670,7 @@ export class HierarchicalAllocator {
     if (!r) return;
     if (r.frameworks.size > 0 || !isDefaultQuota(r.quota) || r.reservations.size > 0) return;
     if (r.offeredOrAllocatedReserved.size > 0 || r.offeredOrAllocatedUnreserved.size > 0) return;
+    if (r.allocatedUnreserved.size > 0) return;
     for (const other of this.roles.keys()) if (other.startsWith(name + '/')) return;
     this.roles.delete(name);
   }
@@ -677,6 +720,17 @@ export class HierarchicalAllocator {
   }
 
   /** Active filters for every role the allocator tracks (0 for roles without any), as Mesos's gauges report. */
+  /** Quota consumption of every tracked role: its (and its subroles') reservations plus unreserved resources in use. */
+  quotaConsumed(): Map<string, Quantities> {
+    const out = new Map<string, Quantities>();
+    for (const [name, r] of this.roles) {
+      const c = new Map(r.reservations);
+      addQuantities(c, r.allocatedUnreserved);
+      out.set(name, c);
+    }
+    return out;
+  }
+
   activeFiltersByRole(): Map<string, number> {
     const counts = this.filters.activeByRole();
     const out = new Map<string, number>();
