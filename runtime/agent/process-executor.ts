@@ -12,9 +12,10 @@ import { defaultOnError, type Executor, type ExecutorOptions } from './executor.
 import { signalProcessGroup } from './process-group.ts';
 import { lookupSystemUser, type SystemUser } from './system-user.ts';
 import { taskEnvironment, type InheritedEnvironment } from './task-environment.ts';
-import { DEFAULT_KILL_GRACE_PERIOD_MS, isGracePeriod, validateTaskSpec, type TaskSpec } from './task-spec.ts';
+import { DEFAULT_KILL_GRACE_PERIOD_MS, isGracePeriod, type TaskSpec } from './task-spec.ts';
 import { describeExit, type TaskStatusListener } from './task-status.ts';
-import { TaskStatusReporter } from './task-status-reporter.ts';
+import type { TaskStatusReporter } from './task-status-reporter.ts';
+import { acceptLaunch } from './launch-request.ts';
 
 export interface ProcessExecutorOptions extends ExecutorOptions {
   /** Honour TaskSpec.user, as Mesos's --switch_user (default true); false runs every task as the agent's user. */
@@ -65,19 +66,13 @@ export class ProcessExecutor implements Executor {
   }
 
   launch(task: TaskSpec, onStatus: TaskStatusListener): void {
-    // Launch requests may come straight from the wire: nothing about `task` is trusted before validation.
-    const raw = task as Partial<TaskSpec> | null | undefined;
-    const taskId = typeof raw?.taskId === 'string' ? raw.taskId : '';
-    const onError = (e: unknown) => this.onError(e, taskId);
-    const host = typeof raw?.host === 'string' ? raw.host : undefined;
-    const reporter = new TaskStatusReporter(onStatus, host, { now: this.now, onError });
-
-    const problem =
-      validateTaskSpec(task) ?? (this.tasks.has(taskId) ? `Task '${taskId}' is already running` : undefined);
-    if (problem !== undefined) {
-      reporter.report('TASK_ERROR', { message: problem, source: 'SOURCE_SLAVE', reason: 'REASON_TASK_INVALID' });
-      return;
-    }
+    const accepted = acceptLaunch(task, onStatus, {
+      now: this.now,
+      onError: this.onError,
+      isLive: (id) => this.tasks.has(id),
+    });
+    if (!accepted) return;
+    const { taskId, reporter, onError } = accepted;
     if (this.shuttingDown) {
       reporter.report('TASK_DROPPED', { message: 'Executor is shutting down', source: 'SOURCE_SLAVE' });
       return;

@@ -3,9 +3,10 @@
  * same statuses as under ProcessExecutor, on a scheduler that a simulation can drive.
  */
 import { defaultOnError, type Executor, type ExecutorOptions } from './executor.ts';
-import { validateTaskSpec, type TaskSpec } from './task-spec.ts';
+import type { TaskSpec } from './task-spec.ts';
 import { describeExit, type TaskStatusListener } from './task-status.ts';
-import { TaskStatusReporter } from './task-status-reporter.ts';
+import type { TaskStatusReporter } from './task-status-reporter.ts';
+import { acceptLaunch } from './launch-request.ts';
 
 /** Timers the simulated tasks run on; pass a simulated one to run on simulated time. */
 export interface Scheduler {
@@ -58,17 +59,13 @@ export class SimulatedExecutor implements Executor {
   }
 
   launch(task: TaskSpec, onStatus: TaskStatusListener): void {
-    const raw = task as Partial<TaskSpec> | null | undefined;
-    const taskId = typeof raw?.taskId === 'string' ? raw.taskId : '';
-    const host = typeof raw?.host === 'string' ? raw.host : undefined;
-    const reporter = new TaskStatusReporter(onStatus, host, { now: this.now, onError: (e) => this.onError(e, taskId) });
-
-    const problem =
-      validateTaskSpec(task) ?? (this.tasks.has(taskId) ? `Task '${taskId}' is already running` : undefined);
-    if (problem !== undefined) {
-      reporter.report('TASK_ERROR', { message: problem, source: 'SOURCE_SLAVE', reason: 'REASON_TASK_INVALID' });
-      return;
-    }
+    const accepted = acceptLaunch(task, onStatus, {
+      now: this.now,
+      onError: this.onError,
+      isLive: (id) => this.tasks.has(id),
+    });
+    if (!accepted) return;
+    const { taskId, reporter } = accepted;
     if (this.shuttingDown) {
       reporter.report('TASK_DROPPED', { message: 'Executor is shutting down', source: 'SOURCE_SLAVE' });
       return;
