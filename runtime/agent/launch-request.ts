@@ -22,7 +22,8 @@ export function acceptLaunch(
   const taskId = typeof raw?.taskId === 'string' ? raw.taskId : '';
   const host = typeof raw?.host === 'string' ? raw.host : undefined;
   const onError = (e: unknown) => options.onError(e, taskId);
-  const reporter = new TaskStatusReporter(onStatus, host, { now: options.now, onError });
+  const containerId = typeof raw?.containerId === 'string' && raw.containerId !== '' ? raw.containerId : undefined;
+  const reporter = new TaskStatusReporter(onStatus, host, { now: options.now, onError }, containerId);
   const problem = validateTaskSpec(task) ?? (options.isLive(taskId) ? `Task '${taskId}' is already running` : undefined);
   if (problem !== undefined) {
     reporter.report('TASK_ERROR', { message: problem, source: 'SOURCE_SLAVE', reason: 'REASON_TASK_INVALID' });

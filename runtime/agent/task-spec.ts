@@ -32,6 +32,8 @@ export interface TaskSpec {
   user?: string;
   /** TaskInfo.kill_policy.grace_period: SIGTERM → SIGKILL delay when no other is given to kill(). */
   killGracePeriodMs?: number;
+  /** The container id the agent chose (its sandbox is `runs/<containerId>`); a fresh UUID when absent. */
+  containerId?: string;
 }
 
 export const DEFAULT_KILL_GRACE_PERIOD_MS = 3000;
@@ -46,7 +48,8 @@ const hasNul = (s: string) => s.includes('\0');
 /** Returns why the spec cannot run, or undefined when it is valid. Accepts anything, so callers can pass raw input. */
 export function validateTaskSpec(spec: unknown): string | undefined {
   if (!isObject(spec)) return 'task must be an object';
-  const { taskId, frameworkId, executorId, command, env, sandboxDir, ports, host, user, killGracePeriodMs } = spec;
+  const { taskId, frameworkId, executorId, command, env, sandboxDir, ports, host, user, killGracePeriodMs, containerId } =
+    spec;
   // The id becomes part of paths and env vars, hence Mesos's rules against '/', '.' and '..'.
   if (!isNonEmptyString(taskId) || hasNul(taskId)) return "'taskId' must be a non-empty string";
   if (taskId.includes('/') || taskId === '.' || taskId === '..') return `'taskId' is not a valid task id: '${taskId}'`;
@@ -76,6 +79,8 @@ export function validateTaskSpec(spec: unknown): string | undefined {
   if (badPort >= 0) return `'ports[${badPort}]' must be an integer port between 1 and 65535`;
   if (typeof host !== 'string' || isIP(host) === 0) return "'host' must be an IP address";
   if (user !== undefined && (!isNonEmptyString(user) || hasNul(user))) return "'user' must be a non-empty string";
+  if (containerId !== undefined && (!isNonEmptyString(containerId) || hasNul(containerId)))
+    return "'containerId' must be a non-empty string";
   if (killGracePeriodMs !== undefined && !isGracePeriod(killGracePeriodMs))
     return "'killGracePeriodMs' must be a non-negative number";
   return undefined;

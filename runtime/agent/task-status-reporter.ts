@@ -26,7 +26,7 @@ export interface TaskStatusReporterOptions {
 export class TaskStatusReporter {
   private current: TaskState = 'TASK_STAGING';
   private pid: number | undefined;
-  private readonly containerId = randomUUID();
+  private readonly containerId: string;
   private readonly networkInfos: ContainerStatus['network_infos'];
   private markDone!: () => void;
   /** Resolves once the terminal update has been delivered. */
@@ -36,7 +36,9 @@ export class TaskStatusReporter {
     private readonly listener: TaskStatusListener,
     host: string | undefined,
     private readonly options: TaskStatusReporterOptions,
+    containerId: string = randomUUID(),
   ) {
+    this.containerId = containerId;
     const family = host === undefined ? 0 : isIP(host);
     this.networkInfos =
       family === 0 ? [] : [{ ip_addresses: [{ protocol: family === 4 ? 'IPv4' : 'IPv6', ip_address: host! }] }];
