@@ -4,6 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { parseScenario, runScenario, ScenarioError } from './allocator/simulator.ts';
+import { ConfigError } from './cluster/cluster-config.ts';
+import { runStart, StartError } from './cluster/start-command.ts';
 
 const VERSION = '0.1.0';
 
@@ -24,6 +26,36 @@ export function buildProgram(): Command {
     .description('A compact DC/OS-style datacenter runtime with its observability and diagnostics suite')
     .version(VERSION)
     .showHelpAfterError();
+
+  program
+    .command('start')
+    .description('run the cluster (master, agents, Marathon) in the foreground until Ctrl-C; see README for the config keys')
+    .option('--config <file>', 'JSON config file (keys: see README)')
+    .option('--data-dir <dir>', 'where state, journals, sandboxes and endpoints.json live (default ./.minidc)')
+    .option('--agents <n>', 'private agents (default 2)')
+    .option('--public-agents <n>', 'public agents (default 1)')
+    .option('--ports <mode>', "'standard' (DC/OS's ports on each node address) or 'ephemeral' (OS-chosen)")
+    .option('--no-sample', 'do not deploy the sample app')
+    .action(async (opts: { config?: string; dataDir?: string; agents?: string; publicAgents?: string; ports?: string; sample: boolean }) => {
+      let code: number;
+      try {
+        code = await runStart(
+          {
+            ...(opts.config === undefined ? {} : { config: opts.config }),
+            ...(opts.dataDir === undefined ? {} : { dataDir: opts.dataDir }),
+            ...(opts.agents === undefined ? {} : { agents: opts.agents }),
+            ...(opts.publicAgents === undefined ? {} : { publicAgents: opts.publicAgents }),
+            ...(opts.ports === undefined ? {} : { ports: opts.ports }),
+            sample: opts.sample,
+          },
+          (line) => process.stdout.write(`${line}\n`),
+        );
+      } catch (err) {
+        if (err instanceof ConfigError || err instanceof StartError) fail(err.message);
+        throw err;
+      }
+      process.exit(code);
+    });
 
   const allocator = program.command('allocator').description("Mesos's Hierarchical DRF allocator");
   allocator

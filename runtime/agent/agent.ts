@@ -71,13 +71,17 @@ export class Agent {
   private readonly now: () => number;
   private readonly maxCompleted: number;
 
+  /** The port the agent's HTTP surface is bound to (part of its pid); set before `start` when bound late. */
+  port: number;
+
   constructor(readonly options: AgentOptions) {
+    this.port = options.port;
     this.now = options.now ?? Date.now;
     this.maxCompleted = options.maxCompletedTasksPerFramework ?? 150;
   }
 
   get pid(): string {
-    return `slave(1)@${this.options.ip}:${this.options.port}`;
+    return `slave(1)@${this.options.ip}:${this.port}`;
   }
   get registered(): boolean {
     return this.online && this.session !== undefined;
@@ -108,7 +112,7 @@ export class Agent {
       ...(this.id === undefined ? {} : { id: this.id }),
       hostname: this.options.hostname,
       ip: this.options.ip,
-      port: this.options.port,
+      port: this.port,
       resources: this.options.resources,
       attributes: this.options.attributes,
       version: this.options.version,

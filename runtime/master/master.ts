@@ -35,7 +35,6 @@ import type {
 } from './scheduler-api.ts';
 import { TaskRecord } from './task-record.ts';
 
-export const MESOS_VERSION = '1.11.0';
 
 export interface MasterOptions {
   hostname: string;
@@ -99,6 +98,8 @@ export interface FrameworkRecord {
   readonly completedTasks: TaskRecord[];
   readonly offers: Set<string>;
   failoverTimer?: unknown;
+  /** Bumped whenever `tasks` gains or loses a task, so renderers can cache what they derive from it. */
+  taskSetVersion: number;
 }
 
 export interface OfferRecord {
@@ -260,7 +261,7 @@ export class Master {
    */
   async registerAgent(info: AgentInfo, endpoint: AgentEndpoint, tasks: RunningTaskReport[] = []): Promise<AgentSession> {
     this.requireRunning();
-    const registry = this.registrar.current();
+    const registry = this.registrar.view();
     if (info.id !== undefined && registry.gone.some((g) => g.id === info.id)) {
       this.mailbox.post(() => endpoint.shutdown(`agent ${info.id} has been marked gone`));
       throw new MasterError(`agent ${info.id} has been marked gone`);
@@ -292,7 +293,7 @@ export class Master {
   ): Promise<AgentSession> {
     this.counters.inc('master/messages_reregister_slave');
     const existing = this.agents.get(info.id);
-    const wasUnreachable = existing?.unreachable ?? this.registrar.current().unreachable.some((u) => u.id === info.id);
+    const wasUnreachable = existing?.unreachable ?? this.registrar.view().unreachable.some((u) => u.id === info.id);
     await this.registrar.apply((r) => {
       let changed = false;
       const i = r.unreachable.findIndex((u) => u.id === info.id);
@@ -397,6 +398,7 @@ export class Master {
     }
     fw.unreachableTasks.delete(id);
     fw.tasks.set(id, task);
+    fw.taskSetVersion++;
     agent.tasks.set(id, task);
     if (task.state !== report.latest.state) {
       this.counters.taskTransition(task.state, report.latest.state);
@@ -411,6 +413,7 @@ export class Master {
 
   private attachTask(fw: FrameworkRecord, agent: AgentRecord, task: TaskRecord): void {
     fw.tasks.set(task.id, task);
+    fw.taskSetVersion++;
     agent.tasks.set(task.id, task);
     agent.used = agent.used.plus(task.resources);
     addQuantities(this.usedQ, task.resources.quantities());
@@ -531,7 +534,7 @@ export class Master {
   }
 
   /** Forgets unreachable agents older than `registryMaxAgentAge`; their unreachable tasks become TASK_GONE. */
-  gcUnreachable(registry: Registry = this.registrar.current()): void {
+  gcUnreachable(registry: Readonly<Registry> = this.registrar.view()): void {
     const cutoff = (this.now() - this.maxAgentAgeMs) / 1000;
     const old = registry.unreachable.filter((u) => u.timestamp < cutoff).map((u) => u.id);
     if (old.length === 0) return;
@@ -607,6 +610,7 @@ export class Master {
       unreachableTasks: new Map(),
       completedTasks: [],
       offers: new Set(),
+      taskSetVersion: 0,
     };
     this.frameworks.set(info.id, fw);
     return fw;
@@ -874,6 +878,7 @@ export class Master {
     const agent = this.agents.get(task.agentId);
     if (status.state === 'TASK_UNREACHABLE' && fw) {
       fw.tasks.delete(task.id);
+      fw.taskSetVersion++;
       fw.unreachableTasks.set(task.id, task);
       return;
     }
@@ -886,6 +891,7 @@ export class Master {
     }
     if (fw) {
       fw.tasks.delete(task.id);
+      fw.taskSetVersion++;
       fw.unreachableTasks.delete(task.id);
       fw.completedTasks.push(task);
       if (fw.completedTasks.length > this.maxCompletedTasks) fw.completedTasks.shift();
@@ -1015,7 +1021,7 @@ export class Master {
       return r;
     };
     for (const fw of this.frameworks.values()) for (const role of fw.info.roles) add(role).frameworks.push(fw.id);
-    const registry = this.registrar.current();
+    const registry = this.registrar.view();
     for (const role of Object.keys(registry.weights)) add(role);
     for (const role of Object.keys(registry.quotas)) add(role);
     for (const agent of this.agents.values())
@@ -1035,6 +1041,7 @@ export class Master {
     out['master/event_queue_messages'] = this.mailbox.pending;
     out['allocator/event_queue_dispatches'] = this.allocator.metrics.pendingDispatches;
     out['master/outstanding_offers'] = this.offers.size;
+    this.registrar.snapshot(out);
   }
 
   private requireRunning(): void {

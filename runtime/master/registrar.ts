@@ -101,6 +101,12 @@ export class Registrar {
     return structuredClone(registry);
   }
 
+  /** The current registry itself, for reading only (no copy: the master consults it on every registration). */
+  view(): Readonly<Registry> {
+    if (!this.registry) throw new RegistrarError('registrar not recovered yet');
+    return this.registry;
+  }
+
   /** A copy of the current registry. */
   current(): Registry {
     if (!this.registry) throw new RegistrarError('registrar not recovered yet');

@@ -13,8 +13,8 @@ export const MAX_STATUSES_PER_TASK = 32;
 export class TaskRecord {
   state: TaskState = 'TASK_STAGING';
   readonly statuses: TaskStatus[] = [];
-  /** Cached JSON text; undefined after any change. */
-  json: string | undefined;
+  /** Cached JSON (UTF-8); undefined after any change. */
+  json: Buffer | undefined;
   /** A kill asked for while the agent was unreachable, carried out when it comes back. */
   killPending = false;
 

@@ -1,0 +1,37 @@
+/**
+ * The agent's `/metrics/snapshot` keys (`slave/*` as Mesos's agent names them, plus libprocess `system/*`).
+ * Only what this agent really does is published: no revocable resources, no recovery, no executor registration
+ * phase, so none of those keys appear rather than sitting at a made-up 0.
+ */
+import { fromMilli } from '../../allocator/resources.ts';
+import type { Agent } from '../../agent/agent.ts';
+import { systemMetrics } from '../../http/system-metrics.ts';
+
+/** Scalars Mesos publishes slave/<r>_total, _used and _percent for. */
+const RESOURCE_NAMES = ['cpus', 'gpus', 'mem', 'disk'] as const;
+
+export function collectAgentMetrics(agent: Agent, out: Record<string, number>, nowMs: number): void {
+  agent.counters.snapshot(out);
+  if (agent.startTime > 0) out['slave/uptime_secs'] = Math.max(0, nowMs / 1000 - agent.startTime);
+
+  let frameworksActive = 0;
+  const usedMilli = new Map<string, number>();
+  for (const fw of agent.frameworks.values()) {
+    if (fw.tasks.size > 0) frameworksActive++;
+    // Live tasks only: a terminal task leaves `tasks` for `completed`, and its resources are free again.
+    for (const t of fw.tasks.values())
+      for (const name of RESOURCE_NAMES)
+        usedMilli.set(name, (usedMilli.get(name) ?? 0) + t.launch.resources.scalarMilli(name));
+  }
+  out['slave/frameworks_active'] = frameworksActive;
+
+  for (const name of RESOURCE_NAMES) {
+    const total = fromMilli(agent.options.resources.scalarMilli(name));
+    const used = fromMilli(usedMilli.get(name) ?? 0);
+    out[`slave/${name}_total`] = total;
+    out[`slave/${name}_used`] = used;
+    // A fraction, as Mesos publishes it; 0 when the agent has none of the resource.
+    out[`slave/${name}_percent`] = total > 0 ? used / total : 0;
+  }
+  systemMetrics(out);
+}

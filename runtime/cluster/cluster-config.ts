@@ -1,0 +1,186 @@
+/**
+ * `minidc start`'s configuration: defaults, an optional JSON config file, and command-line flags on top. Every
+ * problem is reported as one line naming the key, so a bad config never gets as far as starting anything.
+ */
+import { readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
+import { resolve } from 'node:path';
+import { parseDuration } from '../allocator/duration.ts';
+import { Resources } from '../allocator/resources.ts';
+
+export type PortMode = 'standard' | 'ephemeral';
+export type ExecutorKind = 'process' | 'simulated';
+
+export interface AgentConfig {
+  ip: string;
+  /** Mesos resource text; absent: derived from the host. */
+  resources?: string;
+  attributes: Record<string, string>;
+}
+
+export interface ClusterConfig {
+  clusterName: string;
+  dataDir: string;
+  ports: PortMode;
+  masterIp: string;
+  agents: AgentConfig[];
+  publicAgents: AgentConfig[];
+  sampleApp: boolean;
+  executor: ExecutorKind;
+  agentPingTimeoutMs: number;
+  maxAgentPingTimeouts: number;
+  allocationIntervalMs: number;
+  registryMaxAgentAgeMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Flags as `minidc start` parses them (absent: not given). */
+export interface StartFlags {
+  config?: string;
+  dataDir?: string;
+  agents?: string;
+  publicAgents?: string;
+  ports?: string;
+  sample?: boolean;
+}
+
+const KEYS = [
+  'cluster_name',
+  'data_dir',
+  'ports',
+  'master_ip',
+  'agents',
+  'public_agents',
+  'sample_app',
+  'executor',
+  'agent_ping_timeout',
+  'max_agent_ping_timeouts',
+  'allocation_interval',
+  'registry_max_agent_age',
+] as const;
+
+const MAX_AGENTS = 250;
+
+export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): ClusterConfig {
+  let file: Record<string, unknown> = {};
+  if (flags.config !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, flags.config), 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config ${flags.config}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`config ${flags.config} is not valid JSON: ${(err as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new ConfigError(`config ${flags.config} must be a JSON object`);
+    file = parsed as Record<string, unknown>;
+    for (const key of Object.keys(file))
+      if (!(KEYS as readonly string[]).includes(key))
+        throw new ConfigError(`config ${flags.config}: unknown key '${key}' (known: ${KEYS.join(', ')})`);
+  }
+
+  const str = (key: string, fallback: string): string => {
+    const v = file[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'string' || v === '') throw new ConfigError(`config: '${key}' must be a non-empty string`);
+    return v;
+  };
+  const duration = (key: string, fallback: string): number => {
+    const text = str(key, fallback);
+    try {
+      const ms = parseDuration(text);
+      if (!(ms > 0)) throw new Error('must be positive');
+      return ms;
+    } catch (err) {
+      throw new ConfigError(`config: '${key}': ${(err as Error).message}`);
+    }
+  };
+
+  const masterIp = str('master_ip', '127.0.1.1');
+  if (!isIPv4(masterIp)) throw new ConfigError(`config: 'master_ip' must be an IPv4 address, not '${masterIp}'`);
+
+  const ports = flags.ports ?? str('ports', 'standard');
+  if (ports !== 'standard' && ports !== 'ephemeral')
+    throw new ConfigError(`--ports must be 'standard' or 'ephemeral', not '${ports}'`);
+  const executor = str('executor', 'process');
+  if (executor !== 'process' && executor !== 'simulated')
+    throw new ConfigError(`config: 'executor' must be 'process' or 'simulated', not '${executor}'`);
+
+  const sampleFromFile = file.sample_app;
+  if (sampleFromFile !== undefined && typeof sampleFromFile !== 'boolean')
+    throw new ConfigError("config: 'sample_app' must be true or false");
+
+  const maxPings = file.max_agent_ping_timeouts ?? 5;
+  if (!Number.isInteger(maxPings) || (maxPings as number) < 1)
+    throw new ConfigError("config: 'max_agent_ping_timeouts' must be a positive integer");
+
+  const config: ClusterConfig = {
+    clusterName: str('cluster_name', 'minidc'),
+    dataDir: resolve(cwd, flags.dataDir ?? str('data_dir', '.minidc')),
+    ports,
+    masterIp,
+    agents: readAgents('agents', flags.agents ?? file.agents, 2, '127.0.2.'),
+    publicAgents: readAgents('public_agents', flags.publicAgents ?? file.public_agents, 1, '127.0.3.'),
+    sampleApp: flags.sample === false ? false : (sampleFromFile ?? true),
+    executor,
+    agentPingTimeoutMs: duration('agent_ping_timeout', '15secs'),
+    maxAgentPingTimeouts: maxPings as number,
+    allocationIntervalMs: duration('allocation_interval', '1secs'),
+    registryMaxAgentAgeMs: duration('registry_max_agent_age', '2weeks'),
+  };
+  const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
+  const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
+  if (dup !== undefined) throw new ConfigError(`config: two nodes share the address ${dup}`);
+  return config;
+}
+
+/** `agents`: a count (flag or config), or a list of per-agent objects `{ip?, resources?, attributes?}`. */
+function readAgents(key: string, raw: unknown, fallback: number, prefix: string): AgentConfig[] {
+  const name = key === 'agents' ? '--agents' : '--public-agents';
+  if (raw === undefined) raw = fallback;
+  if (typeof raw === 'string') {
+    if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, not '${raw}'`);
+    raw = Number(raw);
+  }
+  if (typeof raw === 'number') {
+    if (!Number.isInteger(raw) || raw < 0 || raw > MAX_AGENTS)
+      throw new ConfigError(`${name} must be a whole number from 0 to ${MAX_AGENTS}, not ${raw}`);
+    return Array.from({ length: raw }, (_, i) => ({ ip: `${prefix}${i + 1}`, attributes: {} }));
+  }
+  if (!Array.isArray(raw)) throw new ConfigError(`config: '${key}' must be a number or a list of agents`);
+  if (raw.length > MAX_AGENTS) throw new ConfigError(`config: '${key}' lists more than ${MAX_AGENTS} agents`);
+  return raw.map((entry: unknown, i) => {
+    const where = `config: '${key}[${i}]'`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new ConfigError(`${where} must be an object`);
+    const e = entry as Record<string, unknown>;
+    for (const k of Object.keys(e))
+      if (!['ip', 'resources', 'attributes'].includes(k)) throw new ConfigError(`${where}: unknown key '${k}'`);
+    const ip = e.ip ?? `${prefix}${i + 1}`;
+    if (typeof ip !== 'string' || !isIPv4(ip)) throw new ConfigError(`${where}.ip must be an IPv4 address`);
+    const out: AgentConfig = { ip, attributes: {} };
+    if (e.resources !== undefined) {
+      if (typeof e.resources !== 'string') throw new ConfigError(`${where}.resources must be Mesos resource text`);
+      try {
+        Resources.parse(e.resources);
+      } catch (err) {
+        throw new ConfigError(`${where}.resources: ${(err as Error).message}`);
+      }
+      out.resources = e.resources;
+    }
+    if (e.attributes !== undefined) {
+      if (typeof e.attributes !== 'object' || e.attributes === null || Array.isArray(e.attributes))
+        throw new ConfigError(`${where}.attributes must be an object of strings`);
+      for (const [k, v] of Object.entries(e.attributes)) {
+        if (typeof v !== 'string') throw new ConfigError(`${where}.attributes.${k} must be a string`);
+        out.attributes[k] = v;
+      }
+    }
+    return out;
+  });
+}

@@ -1,0 +1,343 @@
+/**
+ * The embedded cluster: one master node and private/public agent nodes, each on its own loopback address with its
+ * own unit registry, every component a unit named as DC/OS names it. Components find each other in process (the
+ * agents' link to the master follows whichever master is elected); users and observers find them through the HTTP
+ * endpoints listed in `DATA_DIR/endpoints.json`.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { Resources } from '../allocator/resources.ts';
+import { Agent, type MasterLink } from '../agent/agent.ts';
+import { ProcessExecutor } from '../agent/process-executor.ts';
+import { SimulatedExecutor } from '../agent/simulated-executor.ts';
+import type { Executor } from '../agent/executor.ts';
+import { createHttpServer } from '../http/http-server.ts';
+import { listenHttp } from '../http/listen-http.ts';
+import { MESOS_API_VERSION } from '../mesos-json/build-info.ts';
+import { Master, MasterError } from '../master/master.ts';
+import { masterHttpPlugin } from '../master/http/master-http-plugin.ts';
+import { Registrar } from '../master/registrar.ts';
+import { writeFileAtomic } from '../storage/atomic-file.ts';
+import { Unit, type UnitBehavior, type UnitContext } from '../units/unit.ts';
+import { UnitJournal } from '../units/unit-journal.ts';
+import { UnitRegistry } from '../units/unit-registry.ts';
+import { defaultAgentResources, PUBLIC_ROLE } from './agent-resources.ts';
+import type { AgentConfig, ClusterConfig } from './cluster-config.ts';
+import { type EndpointsFile, type NodeRole, writeEndpointsFile } from './endpoints-file.ts';
+import { STANDARD_PORTS } from './standard-ports.ts';
+import { agentHttpPlugin } from '../agent/http/agent-http-plugin.ts';
+
+export interface ClusterNode {
+  readonly ip: string;
+  readonly role: NodeRole;
+  readonly hostname: string;
+  readonly units: UnitRegistry;
+  /** Endpoint name → URL or host:port, filled in as units bind. */
+  readonly endpoints: Record<string, string>;
+  /** Node id as endpoints.json gives it: the Mesos master/agent id once known. */
+  id: string;
+}
+
+/** A component's HTTP server, bound once; a unit restart binds the same port again (ephemeral ports stay put). */
+class HttpBinding {
+  private port: number;
+  private app: FastifyInstance | undefined;
+  constructor(
+    private readonly ip: string,
+    port: number,
+    private readonly build: () => Promise<FastifyInstance>,
+  ) {
+    this.port = port;
+  }
+  async open(): Promise<string> {
+    const app = await this.build();
+    try {
+      const bound = await listenHttp(app, this.ip, this.port);
+      this.port = bound.port;
+      this.app = app;
+      return bound.url;
+    } catch (err) {
+      await app.close();
+      throw err;
+    }
+  }
+  async close(): Promise<void> {
+    const app = this.app;
+    this.app = undefined;
+    await app?.close();
+  }
+}
+
+export class Cluster {
+  /** Persisted in DATA_DIR/cluster-id; known once `start` has begun. */
+  id = '';
+  readonly nodes: ClusterNode[] = [];
+  master: Master | undefined;
+  readonly agents: Agent[] = [];
+  private readonly executors: Executor[] = [];
+  private readonly masterNode: ClusterNode;
+
+  constructor(readonly config: ClusterConfig) {
+    mkdirSync(config.dataDir, { recursive: true });
+    this.masterNode = this.addNode(config.masterIp, 'master');
+    this.addMasterUnits(this.masterNode);
+    const agentCount = config.agents.length + config.publicAgents.length;
+    for (const a of config.agents) this.addAgentNode(a, false, agentCount);
+    for (const a of config.publicAgents) this.addAgentNode(a, true, agentCount);
+  }
+
+  private addNode(ip: string, role: NodeRole): ClusterNode {
+    const node: ClusterNode = { ip, role, hostname: ip, units: new UnitRegistry(), endpoints: {}, id: ip };
+    this.nodes.push(node);
+    return node;
+  }
+
+  nodeDir(node: { ip: string }): string {
+    return join(this.config.dataDir, 'nodes', node.ip);
+  }
+
+  private port(kind: keyof typeof STANDARD_PORTS): number {
+    return this.config.ports === 'standard' ? STANDARD_PORTS[kind] : 0;
+  }
+
+  private unit(node: ClusterNode, name: string, description: string, behavior: UnitBehavior): Unit {
+    const unit = new Unit({
+      name,
+      description,
+      behavior,
+      journal: new UnitJournal({ dataDir: this.nodeDir(node), unit: name }),
+      restart: 'always',
+      restartSecMs: 1000,
+      timeoutStartMs: 60_000,
+      timeoutStopMs: 60_000,
+    });
+    node.units.add(unit);
+    return unit;
+  }
+
+  private addMasterUnits(node: ClusterNode): void {
+    const config = this.config;
+    const workDir = join(this.nodeDir(node), 'mesos-master');
+    let ctxRef: UnitContext | undefined;
+    const flags = masterFlags(config, node.ip, workDir);
+    const http = new HttpBinding(node.ip, this.port('master'), async () => {
+      const app = createHttpServer();
+      await app.register(masterHttpPlugin, { master: () => this.master, flags });
+      return app;
+    });
+    let bound = false;
+    this.unit(node, 'dcos-mesos-master.service', 'Mesos Master: distributed systems kernel', {
+      start: async (ctx) => {
+        ctxRef = ctx;
+        // The master's pid carries its bound port, so bind first (the routes answer 503 until it is elected).
+        const url = await http.open();
+        node.endpoints.mesos = url;
+        const real = new Master({
+          hostname: node.hostname,
+          ip: node.ip,
+          port: Number(new URL(url).port),
+          registrar: new Registrar(join(workDir, 'registry.json')),
+          clusterName: config.clusterName,
+          agentPingTimeoutMs: config.agentPingTimeoutMs,
+          maxAgentPingTimeouts: config.maxAgentPingTimeouts,
+          allocationIntervalMs: config.allocationIntervalMs,
+          registryMaxAgentAgeMs: config.registryMaxAgentAgeMs,
+          log: (m) => ctxRef?.log(m),
+        });
+        try {
+          await real.start();
+        } catch (err) {
+          await http.close();
+          throw err;
+        }
+        this.master = real;
+        node.id = real.id;
+        ctx.log(`elected master ${real.id} at ${real.pid}`);
+        // Agents that stayed up re-register with the new master, as they would on a leader change.
+        if (bound) for (const agent of this.agents) if (agent.isOnline) void agent.start().catch(() => undefined);
+        bound = true;
+      },
+      stop: async () => {
+        const master = this.master;
+        this.master = undefined;
+        await http.close();
+        await master?.stop();
+      },
+    });
+  }
+
+  private addAgentNode(a: AgentConfig, publicAgent: boolean, agentCount: number): void {
+    const node = this.addNode(a.ip, publicAgent ? 'agent_public' : 'agent');
+    const workDir = join(this.nodeDir(node), 'mesos-agent');
+    const resources = a.resources
+      ? Resources.parse(a.resources)
+      : defaultAgentResources({ agentCount, dataDir: this.config.dataDir }, publicAgent);
+    const attributes = publicAgent ? { ...a.attributes, public_ip: 'true' } : { ...a.attributes };
+    const executor: Executor = this.config.executor === 'simulated' ? new SimulatedExecutor() : new ProcessExecutor();
+    this.executors.push(executor);
+    const link: MasterLink = {
+      registerAgent: (info, endpoint, tasks) => {
+        const master = this.master;
+        if (!master?.isRunning) return Promise.reject(new MasterError('no master is elected'));
+        return master.registerAgent(info, endpoint, tasks);
+      },
+    };
+    const port = this.port('agent');
+    const agent = new Agent({
+      hostname: node.hostname,
+      ip: node.ip,
+      port,
+      resources,
+      attributes,
+      workDir,
+      executor,
+      master: link,
+      version: MESOS_API_VERSION,
+    });
+    this.agents.push(agent);
+    const flags = agentFlags(this.config, node.ip, workDir, resources, attributes, publicAgent);
+    const http = new HttpBinding(node.ip, port, async () => {
+      const app = createHttpServer();
+      await app.register(agentHttpPlugin, { agent, flags });
+      return app;
+    });
+    const name = publicAgent ? 'dcos-mesos-slave-public.service' : 'dcos-mesos-slave.service';
+    const description = publicAgent
+      ? 'Mesos Agent Public: distributed systems kernel public agent'
+      : 'Mesos Agent: distributed systems kernel agent';
+    this.unit(node, name, description, {
+      start: async (ctx) => {
+        const url = await http.open();
+        node.endpoints.mesos = url;
+        // The agent's pid must carry the port it is reachable on.
+        agent.port = Number(new URL(url).port);
+        flags.master = this.masterNode.endpoints.mesos?.replace(/^http:\/\//, '') ?? '';
+        try {
+          await agent.start();
+        } catch (err) {
+          await http.close();
+          throw err;
+        }
+        agent.masterHostname = this.master?.hostname;
+        node.id = agent.id ?? node.ip;
+        ctx.log(`registered with master as agent ${agent.id}`);
+      },
+      stop: async () => {
+        agent.stop();
+        await http.close();
+      },
+    });
+  }
+
+  /** Starts the master node first, then the agents; throws (after stopping what started) if any unit fails. */
+  async start(onProgress: (message: string) => void = () => {}): Promise<void> {
+    this.id = await readOrCreateClusterId(this.config.dataDir);
+    try {
+      for (const node of this.nodes) {
+        for (const unit of node.units.list()) {
+          onProgress(`starting ${unit.name} on ${node.ip}`);
+          await unit.start();
+        }
+      }
+    } catch (err) {
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Kills every task with its grace period, then stops units node by node in reverse; state is flushed. */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.executors.map((e) => e.shutdown()));
+    const errors: unknown[] = [];
+    for (const node of [...this.nodes].reverse()) {
+      try {
+        await node.units.stopAll({ timeoutMs: 30_000 });
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length > 0) throw new AggregateError(errors, 'some units failed to stop');
+  }
+
+  endpointsFile(): EndpointsFile {
+    return {
+      cluster: { id: this.id, name: this.config.clusterName },
+      nodes: this.nodes.map((n) => ({ id: n.id, ip: n.ip, role: n.role, hostname: n.hostname, endpoints: { ...n.endpoints } })),
+    };
+  }
+
+  async writeEndpoints(): Promise<string> {
+    const path = join(this.config.dataDir, 'endpoints.json');
+    await writeEndpointsFile(path, this.endpointsFile());
+    return path;
+  }
+}
+
+async function readOrCreateClusterId(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'cluster-id');
+  try {
+    const id = (await readFile(path, 'utf8')).trim();
+    if (/^[0-9a-f-]{36}$/.test(id)) return id;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const id = randomUUID();
+  await writeFileAtomic(path, `${id}\n`);
+  return id;
+}
+
+const seconds = (ms: number) => `${ms / 1000}secs`;
+
+function masterFlags(c: ClusterConfig, ip: string, workDir: string): Record<string, string> {
+  return {
+    agent_ping_timeout: seconds(c.agentPingTimeoutMs),
+    agent_reregister_timeout: '10mins',
+    allocation_interval: seconds(c.allocationIntervalMs),
+    allocator: 'HierarchicalDRF',
+    authenticate_agents: 'false',
+    authenticate_frameworks: 'false',
+    authenticate_http_readonly: 'false',
+    authenticate_http_readwrite: 'false',
+    cluster: c.clusterName,
+    filter_gpu_resources: 'true',
+    hostname: ip,
+    ip,
+    max_agent_ping_timeouts: String(c.maxAgentPingTimeouts),
+    max_completed_frameworks: '50',
+    max_completed_tasks_per_framework: '1000',
+    min_allocatable_resources: 'cpus:0.01|mem:32',
+    registry: 'replicated_log',
+    registry_max_agent_age: seconds(c.registryMaxAgentAgeMs),
+    registry_store_timeout: '20secs',
+    roles_enabled: 'true',
+    work_dir: workDir,
+  };
+}
+
+function agentFlags(
+  c: ClusterConfig,
+  ip: string,
+  workDir: string,
+  resources: Resources,
+  attributes: Record<string, string>,
+  publicAgent: boolean,
+): Record<string, string> {
+  return {
+    attributes: Object.entries(attributes)
+      .map(([k, v]) => `${k}:${v}`)
+      .join(';'),
+    containerizers: 'mesos',
+    ...(publicAgent ? { default_role: PUBLIC_ROLE } : {}),
+    executor_shutdown_grace_period: '5secs',
+    hostname: ip,
+    ip,
+    isolation: c.executor === 'simulated' ? 'simulated' : 'posix/cpu,posix/mem',
+    master: '',
+    resources: resources.toString(),
+    switch_user: 'true',
+    work_dir: workDir,
+  };
+}

@@ -1,0 +1,6 @@
+/** DC/OS's ports for each component (`--ports standard`); `--ports ephemeral` lets the OS pick every one. */
+export const STANDARD_PORTS = {
+  master: 5050,
+  agent: 5051,
+  marathon: 8080,
+} as const;

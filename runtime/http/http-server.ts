@@ -1,0 +1,66 @@
+/**
+ * The fastify instance every minidc HTTP surface (master, agent, Marathon, …) is built on, so limits, timeouts and
+ * error bodies are the same everywhere: errors are `{"message": "…"}`, client errors keep their status and say
+ * what was wrong, server errors are a bare 500 (the stack goes to `onInternalError`, never to the client).
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { HttpError } from './http-error.ts';
+
+export interface HttpServerOptions {
+  /** Largest request body accepted (bytes); larger ones get 413. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Idle socket timeout. Default 120 s: long enough for streams that send heartbeats, short enough to drop dead peers. */
+  connectionTimeoutMs?: number;
+  /** Time allowed to receive a whole request (headers and body). Default 30 s (slowloris guard). */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept. Default 5 s. */
+  keepAliveTimeoutMs?: number;
+  /** Told about every 500 (a bug or an unexpected failure), e.g. to write it to the unit's journal. */
+  onInternalError?: (error: unknown, request: FastifyRequest) => void;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export function createHttpServer(options: HttpServerOptions = {}): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    connectionTimeout: options.connectionTimeoutMs ?? 120_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+  });
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply, options.onInternalError));
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ message: `Not found: ${request.method} ${pathOf(request.url)}` });
+  });
+  return app;
+}
+
+function sendError(
+  error: FastifyError | HttpError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  onInternalError: HttpServerOptions['onInternalError'],
+): void {
+  // HttpError is a deliberate answer, whatever its status; fastify's own errors (bad JSON, validation, too large)
+  // carry a 4xx statusCode and a message that names the problem.
+  const status = error.statusCode;
+  if (error instanceof HttpError || (status !== undefined && status >= 400 && status < 500)) {
+    void reply.code(status ?? 500).send({ message: clientMessage(error, request) });
+    return;
+  }
+  onInternalError?.(error, request);
+  void reply.code(500).send({ message: 'Internal Server Error' });
+}
+
+/** fastify's text for an unsupported body type does not say which type; the client is better told. */
+function clientMessage(error: FastifyError | HttpError, request: FastifyRequest): string {
+  if ('code' in error && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return `Unsupported Media Type: '${request.headers['content-type'] ?? ''}'`;
+  return error.message;
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}

@@ -1,0 +1,191 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer } from '../../../runtime/http/http-server.ts';
+import { HttpError } from '../../../runtime/http/http-error.ts';
+import { listenError, listenHttp } from '../../../runtime/http/listen-http.ts';
+import { sendJson } from '../../../runtime/http/jsonp.ts';
+
+async function serve(app: FastifyInstance): Promise<string> {
+  const { url } = await listenHttp(app, '127.0.0.1', 0);
+  return url;
+}
+
+function testServer(internal: unknown[] = []): FastifyInstance {
+  const app = createHttpServer({ bodyLimit: 64, onInternalError: (e) => internal.push(e) });
+  app.post('/echo', async (request) => ({ got: request.body }));
+  app.post(
+    '/validated',
+    { schema: { body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } } },
+    async () => ({ ok: true }),
+  );
+  app.get('/boom', async () => {
+    throw new Error('secret detail at /home/x');
+  });
+  app.get('/conflict', async () => {
+    throw new HttpError(409, 'Framework already exists');
+  });
+  app.get('/json', async (request, reply) => sendJson(request, reply, { a: 1 }));
+  return app;
+}
+
+test('malformed JSON is a 400 with a JSON message', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' });
+    assert.equal(res.status, 400);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+    const body = (await res.json()) as { message: string };
+    assert.match(body.message, /JSON/);
+  } finally {
+    await app.close();
+  }
+});
+
+test('a schema violation is a 400 that names the missing field', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/validated`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(res.status, 400);
+    assert.match(((await res.json()) as { message: string }).message, /name/);
+  } finally {
+    await app.close();
+  }
+});
+
+test('a body over the limit is a 413 JSON error', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(200) }),
+    });
+    assert.equal(res.status, 413);
+    assert.equal(typeof ((await res.json()) as { message: unknown }).message, 'string');
+  } finally {
+    await app.close();
+  }
+});
+
+test('unknown routes are a JSON 404 naming method and path', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/x?y=1`);
+    assert.equal(res.status, 404);
+    assert.deepEqual(await res.json(), { message: 'Not found: GET /x' });
+    const post = await fetch(`${url}/json`, { method: 'DELETE' });
+    assert.deepEqual(await post.json(), { message: 'Not found: DELETE /json' });
+  } finally {
+    await app.close();
+  }
+});
+
+test('an unexpected error is a bare 500: no message or stack leaks, the error goes to onInternalError', async () => {
+  const internal: unknown[] = [];
+  const app = testServer(internal);
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/boom`);
+    assert.equal(res.status, 500);
+    const text = await res.text();
+    assert.deepEqual(JSON.parse(text), { message: 'Internal Server Error' });
+    assert.doesNotMatch(text, /secret|home|at /);
+    assert.equal(internal.length, 1);
+    assert.match((internal[0] as Error).message, /secret detail/);
+  } finally {
+    await app.close();
+  }
+});
+
+test('an HttpError answers with its own status and message', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/conflict`);
+    assert.equal(res.status, 409);
+    assert.deepEqual(await res.json(), { message: 'Framework already exists' });
+  } finally {
+    await app.close();
+  }
+});
+
+test('?jsonp wraps JSON for script tags; an unsafe callback is refused', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/json?jsonp=cb`);
+    assert.match(res.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.equal(await res.text(), 'cb({"a":1})');
+    const bad = await fetch(`${url}/json?jsonp=${encodeURIComponent('alert(1)//')}`);
+    assert.equal(bad.status, 400);
+  } finally {
+    await app.close();
+  }
+});
+
+test('listenHttp reports the ephemeral port it got, and a taken port as one clear line', async () => {
+  const first = testServer();
+  const second = testServer();
+  try {
+    const addr = await listenHttp(first, '127.0.0.1', 0);
+    assert.ok(addr.port > 0);
+    assert.equal(addr.url, `http://127.0.0.1:${addr.port}`);
+    assert.equal((await fetch(`${addr.url}/json`)).status, 200);
+    await assert.rejects(listenHttp(second, '127.0.0.1', addr.port), {
+      message: `cannot listen on 127.0.0.1:${addr.port}: address already in use`,
+    });
+  } finally {
+    await first.close();
+    await second.close();
+  }
+});
+
+test('listen errors: an address this machine does not have, missing privileges, IPv6 brackets', async () => {
+  // 192.0.2.0/24 is reserved for documentation, so no host has it.
+  const app = testServer();
+  try {
+    await assert.rejects(listenHttp(app, '192.0.2.1', 0), {
+      message: 'cannot listen on 192.0.2.1:0: address not available on this machine',
+    });
+  } finally {
+    await app.close();
+  }
+  const eacces = Object.assign(new Error('listen EACCES'), { code: 'EACCES' });
+  assert.equal(
+    listenError(eacces, '::1', 80).message,
+    'cannot listen on [::1]:80: permission denied (ports below 1024 need privileges)',
+  );
+  assert.equal(listenError(eacces, '::1', 80).cause, eacces);
+  assert.equal(listenError(new Error('getaddrinfo ENOTFOUND nohost'), 'nohost', 1).message, 'cannot listen on nohost:1: getaddrinfo ENOTFOUND nohost');
+});
+
+test('a port held by another (non-HTTP) server is reported the same way', async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const port = (holder.address() as { port: number }).port;
+  const app = testServer();
+  try {
+    await assert.rejects(listenHttp(app, '127.0.0.1', port), { message: `cannot listen on 127.0.0.1:${port}: address already in use` });
+  } finally {
+    await app.close();
+    await new Promise((resolve) => holder.close(resolve));
+  }
+});
+
+test('an unsupported body type is a 415 naming the type', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<a/>' });
+    assert.equal(res.status, 415);
+    assert.deepEqual(await res.json(), { message: "Unsupported Media Type: 'text/xml'" });
+  } finally {
+    await app.close();
+  }
+});
