@@ -15,7 +15,10 @@ import { ProcessExecutor } from '../agent/process-executor.ts';
 import { SimulatedExecutor } from '../agent/simulated-executor.ts';
 import type { Executor } from '../agent/executor.ts';
 import { createHttpServer } from '../http/http-server.ts';
-import { listenHttp } from '../http/listen-http.ts';
+import { listenError, listenHttp } from '../http/listen-http.ts';
+import { createServer, type AddressInfo } from 'node:net';
+import { MarathonScheduler } from '../marathon/marathon-scheduler.ts';
+import { marathonRoutes } from '../marathon/marathon-routes.ts';
 import { MESOS_API_VERSION } from '../mesos-json/build-info.ts';
 import { Master, MasterError } from '../master/master.ts';
 import { masterHttpPlugin } from '../master/http/master-http-plugin.ts';
@@ -29,6 +32,8 @@ import type { AgentConfig, ClusterConfig } from './cluster-config.ts';
 import { type EndpointsFile, type NodeRole, writeEndpointsFile } from './endpoints-file.ts';
 import { STANDARD_PORTS } from './standard-ports.ts';
 import { agentHttpPlugin } from '../agent/http/agent-http-plugin.ts';
+
+const MARATHON_UNIT = 'dcos-marathon.service';
 
 export interface ClusterNode {
   readonly ip: string;
@@ -52,6 +57,12 @@ class HttpBinding {
   ) {
     this.port = port;
   }
+  /** The port this binding will use, choosing a free one now when the OS is to pick (a component may need it first). */
+  async reservePort(): Promise<number> {
+    if (this.port === 0) this.port = await freePort(this.ip);
+    return this.port;
+  }
+
   async open(): Promise<string> {
     const app = await this.build();
     try {
@@ -71,6 +82,17 @@ class HttpBinding {
   }
 }
 
+function freePort(ip: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err) => reject(listenError(err, ip, 0)));
+    probe.listen(0, ip, () => {
+      const port = (probe.address() as AddressInfo).port;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 export class Cluster {
   /** Persisted in DATA_DIR/cluster-id; known once `start` has begun. */
   id = '';
@@ -84,6 +106,7 @@ export class Cluster {
     mkdirSync(config.dataDir, { recursive: true });
     this.masterNode = this.addNode(config.masterIp, 'master');
     this.addMasterUnits(this.masterNode);
+    this.addMarathonUnit(this.masterNode);
     const agentCount = config.agents.length + config.publicAgents.length;
     for (const a of config.agents) this.addAgentNode(a, false, agentCount);
     for (const a of config.publicAgents) this.addAgentNode(a, true, agentCount);
@@ -156,8 +179,12 @@ export class Cluster {
         this.master = real;
         node.id = real.id;
         ctx.log(`elected master ${real.id} at ${real.pid}`);
-        // Agents that stayed up re-register with the new master, as they would on a leader change.
-        if (bound) for (const agent of this.agents) if (agent.isOnline) void agent.start().catch(() => undefined);
+        // Agents and Marathon that stayed up re-register with the new master, as they would on a leader change.
+        if (bound) {
+          for (const agent of this.agents) if (agent.isOnline) void agent.start().catch(() => undefined);
+          const marathon = node.units.get(MARATHON_UNIT);
+          if (marathon?.activeState === 'active') void marathon.restart().catch(() => undefined);
+        }
         bound = true;
       },
       stop: async () => {
@@ -165,6 +192,46 @@ export class Cluster {
         this.master = undefined;
         await http.close();
         await master?.stop();
+      },
+    });
+  }
+
+  private addMarathonUnit(node: ClusterNode): void {
+    let scheduler: MarathonScheduler | undefined;
+    const http = new HttpBinding(node.ip, this.port('marathon'), async () => {
+      const app = createHttpServer();
+      await app.register(marathonRoutes, { scheduler: scheduler! });
+      return app;
+    });
+    this.unit(node, MARATHON_UNIT, 'Marathon: container orchestration engine', {
+      start: async (ctx) => {
+        const port = await http.reservePort();
+        scheduler = new MarathonScheduler({
+          master: {
+            subscribe: (info, events) => {
+              const master = this.master;
+              if (!master?.isRunning) return Promise.reject(new MasterError('no master is elected'));
+              return master.subscribe(info, events);
+            },
+          },
+          dataDir: join(this.nodeDir(node), 'marathon'),
+          hostname: node.ip,
+          httpPort: port,
+          ...(node.endpoints.mesos === undefined ? {} : { masterUrl: node.endpoints.mesos }),
+          log: (m) => ctx.log(m),
+          onSubscriptionLost: (m) => ctx.fail(1, m),
+        });
+        await scheduler.start();
+        try {
+          node.endpoints.marathon = await http.open();
+        } catch (err) {
+          await scheduler.stop();
+          throw err;
+        }
+      },
+      stop: async () => {
+        await http.close();
+        await scheduler?.stop();
       },
     });
   }
@@ -236,12 +303,17 @@ export class Cluster {
   async start(onProgress: (message: string) => void = () => {}): Promise<void> {
     this.id = await readOrCreateClusterId(this.config.dataDir);
     try {
-      for (const node of this.nodes) {
-        for (const unit of node.units.list()) {
-          onProgress(`starting ${unit.name} on ${node.ip}`);
-          await unit.start();
-        }
+      // The master first, then the agents, then Marathon: Marathon reconciles its tasks as soon as it subscribes,
+      // and the master can only answer for agents that have re-registered.
+      const [master, ...agents] = this.nodes;
+      onProgress(`starting the master on ${master!.ip}`);
+      await master!.units.get('dcos-mesos-master.service')!.start();
+      for (const node of agents) {
+        onProgress(`starting ${node.role} ${node.ip}`);
+        await node.units.startAll();
       }
+      onProgress('starting Marathon');
+      await master!.units.startAll();
     } catch (err) {
       await this.stop().catch(() => undefined);
       throw err;

@@ -150,6 +150,7 @@ export class Master {
   private readonly maxAgentAgeMs: number;
   private readonly maxCompletedTasks: number;
   private readonly maxCompletedFrameworks: number;
+  private readonly changeListeners = new Set<() => void>();
   private nextAgent = 0;
   private nextFramework = 0;
   private nextOffer = 0;
@@ -213,6 +214,25 @@ export class Master {
     let n = 0;
     for (const a of this.agents.values()) if (!a.unreachable) n++;
     return n;
+  }
+
+  /**
+   * Calls `listener` (synchronously, so keep it cheap) whenever a task changes state or an agent comes or goes:
+   * what Mesos-DNS and the VIP layer need to follow the cluster within a second. Returns the unsubscribe function.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.changeListeners) {
+      try {
+        l();
+      } catch (err) {
+        this.log(`a change listener failed: ${errorText(err)}`);
+      }
+    }
   }
 
   /** Recovers the registry and starts allocating; the master is elected (the only one) once this resolves. */
@@ -353,6 +373,7 @@ export class Master {
     }
     this.allocator.addAgent(agent.id, info.resources, this.usedByFrameworkRole(agent));
     this.loop.request([agent.id]);
+    this.changed();
     return this.sessionFor(agent);
   }
 
@@ -372,6 +393,7 @@ export class Master {
       used: Resources.EMPTY,
     };
     this.agents.set(info.id, agent);
+    this.changed();
     addQuantities(this.totalQ, info.resources.quantities());
     this.connectedCount++;
     this.activeCount++;
@@ -510,6 +532,7 @@ export class Master {
     }
     this.counters.inc('master/slave_removals');
     this.counters.inc('master/slave_removals/reason_unhealthy');
+    this.changed();
     await this.registrar.apply((r) => {
       if (r.unreachable.some((u) => u.id === agent.id)) return false;
       r.agents = r.agents.filter((a) => a.id !== agent.id);
@@ -873,6 +896,7 @@ export class Master {
     const from = task.state;
     task.apply(status);
     this.counters.taskTransition(from, status.state, status.source, status.reason);
+    this.changed();
     if (!retire) return;
     const fw = this.frameworks.get(task.frameworkId);
     const agent = this.agents.get(task.agentId);

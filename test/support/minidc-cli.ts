@@ -1,5 +1,5 @@
 /** Runs the real `minidc` command as a user would, for tests. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -25,4 +25,38 @@ export function simulate(scenario: unknown): unknown[] {
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as unknown);
+}
+
+/** A `minidc start` running in the background, as a user runs it in a terminal. */
+export interface RunningMinidc {
+  child: import('node:child_process').ChildProcess;
+  output(): string;
+  /** Resolves with the exit code (or the signal name) once the process has exited. */
+  exited: Promise<number | string>;
+}
+
+export function startMinidc(args: string[]): RunningMinidc {
+  const child = spawn(process.execPath, [BIN, 'start', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return { child, output: () => out, exited };
+}
+
+/** Polls until `read` returns a value (not undefined), or fails after `ms`. */
+export async function eventually<T>(what: string, read: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await read();
+      if (v !== undefined) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > end)
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
