@@ -32,6 +32,7 @@ import type { AgentConfig, ClusterConfig } from './cluster-config.ts';
 import { type EndpointsFile, type NodeRole, writeEndpointsFile } from './endpoints-file.ts';
 import { STANDARD_PORTS } from './standard-ports.ts';
 import { agentHttpPlugin } from '../agent/http/agent-http-plugin.ts';
+import { L4lbUnit } from '../l4lb/l4lb-unit.ts';
 
 const MARATHON_UNIT = 'dcos-marathon.service';
 
@@ -101,6 +102,10 @@ export class Cluster {
   readonly agents: Agent[] = [];
   private readonly executors: Executor[] = [];
   private readonly masterNode: ClusterNode;
+  /** Called on every task or agent change the master reports (DNS and VIPs follow the cluster through these). */
+  private readonly changeListeners: (() => void)[] = [];
+  /** Each node's VIP layer, which its DNS forwarder answers VIP names from. */
+  readonly vipLayers = new Map<ClusterNode, L4lbUnit>();
 
   constructor(readonly config: ClusterConfig) {
     mkdirSync(config.dataDir, { recursive: true });
@@ -110,6 +115,8 @@ export class Cluster {
     const agentCount = config.agents.length + config.publicAgents.length;
     for (const a of config.agents) this.addAgentNode(a, false, agentCount);
     for (const a of config.publicAgents) this.addAgentNode(a, true, agentCount);
+    // Per-node services come after each node's Mesos unit (start order is insertion order).
+    this.nodes.forEach((node, i) => this.addVipUnit(node, i));
   }
 
   private addNode(ip: string, role: NodeRole): ClusterNode {
@@ -177,6 +184,9 @@ export class Cluster {
           throw err;
         }
         this.master = real;
+        real.onChange(() => {
+          for (const l of this.changeListeners) l();
+        });
         node.id = real.id;
         ctx.log(`elected master ${real.id} at ${real.pid}`);
         // Agents and Marathon that stayed up re-register with the new master, as they would on a leader change.
@@ -193,6 +203,28 @@ export class Cluster {
         await http.close();
         await master?.stop();
       },
+    });
+  }
+
+  /**
+   * `dcos-minuteman.service` on every node: a TCP proxy on each VIP, fed from the master's state (re-read within
+   * 100 ms of a task change, and every 5 s). On one machine every node needs its own VIP addresses, so node i
+   * allocates named VIPs from 127.11.i.0/24 — as in DC/OS, a VIP name resolves to the local node's address.
+   */
+  private addVipUnit(node: ClusterNode, index: number): void {
+    const lb = new L4lbUnit({
+      vipRange: `127.11.${index}.0/24`,
+      api: { host: node.ip, port: this.port('l4lb') },
+      masterStateUrl: () => (this.masterNode.endpoints.mesos ? `${this.masterNode.endpoints.mesos}/master/state` : undefined),
+    });
+    this.vipLayers.set(node, lb);
+    this.changeListeners.push(() => lb.refresh());
+    this.unit(node, 'dcos-minuteman.service', 'Layer 4 Load Balancer: distributed layer 4 virtual IP load balancer', {
+      start: async (ctx) => {
+        await lb.start(ctx);
+        node.endpoints.l4lb = lb.apiUrl!;
+      },
+      stop: () => lb.stop(),
     });
   }
 

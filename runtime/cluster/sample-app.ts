@@ -16,7 +16,7 @@ export function sampleAppDefinition(): Record<string, unknown> {
     instances: 3,
     cpus: 0.1,
     mem: 32,
-    portDefinitions: [{ port: 0, protocol: 'tcp', name: 'http', labels: { VIP_0: '/sample:80' } }],
+    portDefinitions: [{ port: 0, protocol: 'tcp', name: 'http', labels: { VIP_0: '/sample:8000' } }],
     healthChecks: [
       {
         protocol: 'HTTP',

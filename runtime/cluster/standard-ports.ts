@@ -3,4 +3,5 @@ export const STANDARD_PORTS = {
   master: 5050,
   agent: 5051,
   marathon: 8080,
+  l4lb: 61421,
 } as const;

@@ -123,6 +123,37 @@ test('the sample app runs three real processes that answer on their host ports',
   }
 });
 
+test('HTTP through the sample app\'s VIP spreads over its instances and survives losing one', async () => {
+  const tasks = await running('sample', 3);
+  const master = cluster.nodes.find((n) => n.role === 'master')!;
+  const vipKey = await eventually('the /sample VIP listening', async () => {
+    const view = (await (await fetch(`${master.endpoints.l4lb}/vips`)).json()) as {
+      vips: Record<string, { name: string | null; listener: { state: string }; backends: Record<string, unknown> }>;
+    };
+    const entry = Object.entries(view.vips).find(
+      ([, v]) => v.name === 'sample.marathon.l4lb.thisdcos.directory' && v.listener.state === 'listening' && Object.keys(v.backends).length === 3,
+    );
+    return entry?.[0];
+  });
+  const [ip, port] = vipKey.split(':');
+  assert.match(ip!, /^127\.11\.0\.\d+$/, 'named VIPs take master-node addresses from 127.11.0.0/24');
+  assert.equal(port, '8000');
+  const seen = new Set<string>();
+  for (let i = 0; i < 30; i++) {
+    const r = await fetch(`http://${vipKey}/`, { headers: { connection: 'close' } });
+    seen.add(((await r.json()) as { task: string }).task);
+  }
+  assert.ok(seen.size >= 2, `requests spread over instances (saw ${seen.size})`);
+  for (const t of seen) assert.ok(tasks.some((x) => x.id === t));
+  // Lose one instance: requests keep succeeding (retried on another backend until the VIP drops it).
+  process.kill(tasks[0]!.statuses.at(-1)!.container_status.executor_pid!, 'SIGKILL');
+  for (let i = 0; i < 20; i++) {
+    const r = await fetch(`http://${vipKey}/`, { headers: { connection: 'close' } });
+    assert.equal(r.status, 200);
+  }
+  await running('sample', 3);
+});
+
 test('Marathon API: 422 for bad JSON, 409 for a duplicate id, 404 for an unknown app', async () => {
   const bad = await post({ id: '/bad', instances: -1 });
   assert.equal(bad.status, 422);
