@@ -33,6 +33,10 @@ import { type EndpointsFile, type NodeRole, writeEndpointsFile } from './endpoin
 import { STANDARD_PORTS } from './standard-ports.ts';
 import { agentHttpPlugin } from '../agent/http/agent-http-plugin.ts';
 import { L4lbUnit } from '../l4lb/l4lb-unit.ts';
+import { MesosDns } from '../dns/mesos-dns/mesos-dns.ts';
+import { httpStateSource } from '../dns/mesos-dns/state-source.ts';
+import { hostNameservers } from '../dns/mesos-dns/mesos-dns-config.ts';
+import { DnsForwarder } from '../dns/forwarder/dns-forwarder.ts';
 
 const MARATHON_UNIT = 'dcos-marathon.service';
 
@@ -116,7 +120,11 @@ export class Cluster {
     for (const a of config.agents) this.addAgentNode(a, false, agentCount);
     for (const a of config.publicAgents) this.addAgentNode(a, true, agentCount);
     // Per-node services come after each node's Mesos unit (start order is insertion order).
-    this.nodes.forEach((node, i) => this.addVipUnit(node, i));
+    this.addMesosDnsUnit(this.masterNode);
+    this.nodes.forEach((node, i) => {
+      this.addDnsForwarderUnit(node);
+      this.addVipUnit(node, i);
+    });
   }
 
   private addNode(ip: string, role: NodeRole): ClusterNode {
@@ -202,6 +210,69 @@ export class Cluster {
         this.master = undefined;
         await http.close();
         await master?.stop();
+      },
+    });
+  }
+
+  /**
+   * `dcos-mesos-dns.service` on the master: the `mesos` zone built from `/master/state` (over HTTP, as Mesos-DNS
+   * reads it), rebuilt within ~100 ms of a task change and every 30 s (DC/OS's refreshSeconds) as a safety net.
+   */
+  private addMesosDnsUnit(node: ClusterNode): void {
+    let dns: MesosDns | undefined;
+    let ports = { dnsPort: this.port('mesosDns'), httpPort: this.port('mesosDnsHttp') };
+    this.changeListeners.push(() => dns?.notifyChange());
+    this.unit(node, 'dcos-mesos-dns.service', 'Mesos DNS: DNS based Service Discovery', {
+      start: async (ctx) => {
+        const master = node.endpoints.mesos!;
+        dns = new MesosDns({
+          source: httpStateSource(master, 10_000),
+          listen: { host: node.ip, ...ports },
+          masters: [new URL(master).host],
+          refreshSeconds: 30,
+          notifyDebounceMs: 100,
+        });
+        const bound = await dns.start();
+        // Keep OS-chosen ports across restarts, so endpoints.json stays true.
+        ports = { dnsPort: bound.dns!.port, httpPort: Number(new URL(bound.http!).port) };
+        node.endpoints.dns = `${bound.dns!.host}:${bound.dns!.port}`;
+        node.endpoints.mesos_dns = bound.http!;
+        ctx.log(`serving the mesos zone on ${node.endpoints.dns} (HTTP ${bound.http})`);
+      },
+      stop: async () => {
+        await dns?.stop();
+        dns = undefined;
+      },
+    });
+  }
+
+  /**
+   * `dcos-spartan.service` on every node: `*.mesos` to Mesos-DNS, VIP names and other `thisdcos.directory` names
+   * answered locally, `ready.spartan`, everything else to the host's resolvers.
+   */
+  private addDnsForwarderUnit(node: ClusterNode): void {
+    let forwarder: DnsForwarder | undefined;
+    let port = this.port('dnsForwarder');
+    this.unit(node, 'dcos-spartan.service', 'DNS Forwarder (Spartan): forwards DNS requests to multiple DNS servers', {
+      start: async (ctx) => {
+        const mesosDns = this.masterNode.endpoints.dns;
+        forwarder = new DnsForwarder({
+          listen: { host: node.ip, port },
+          mesosResolvers: mesosDns ? [mesosDns] : [],
+          upstreamResolvers: hostNameservers(),
+          vips: { resolve: (name) => this.vipLayers.get(node)?.resolve(name), names: () => this.vipLayers.get(node)?.names() ?? [] },
+          masterIps: [this.config.masterIp],
+          nodeIp: node.ip,
+          publicIps: node.role === 'agent_public' ? [node.ip] : [],
+          onError: (err) => ctx.log(`query handling failed: ${(err as Error).message}`),
+        });
+        const bound = await forwarder.start();
+        port = bound.port;
+        node.endpoints.dns_forwarder = `${bound.host}:${bound.port}`;
+      },
+      stop: async () => {
+        await forwarder?.stop();
+        forwarder = undefined;
       },
     });
   }
@@ -338,14 +409,14 @@ export class Cluster {
       // The master first, then the agents, then Marathon: Marathon reconciles its tasks as soon as it subscribes,
       // and the master can only answer for agents that have re-registered.
       const [master, ...agents] = this.nodes;
-      onProgress(`starting the master on ${master!.ip}`);
-      await master!.units.get('dcos-mesos-master.service')!.start();
+      onProgress(`starting the master node ${master!.ip}`);
+      for (const unit of master!.units.inStartOrder()) if (unit.name !== MARATHON_UNIT) await unit.start();
       for (const node of agents) {
         onProgress(`starting ${node.role} ${node.ip}`);
         await node.units.startAll();
       }
       onProgress('starting Marathon');
-      await master!.units.startAll();
+      await master!.units.get(MARATHON_UNIT)!.start();
     } catch (err) {
       await this.stop().catch(() => undefined);
       throw err;

@@ -4,4 +4,8 @@ export const STANDARD_PORTS = {
   agent: 5051,
   marathon: 8080,
   l4lb: 61421,
+  mesosDns: 61053,
+  mesosDnsHttp: 8123,
+  /** DC/OS's forwarder answers on port 53, which needs root; as another user minidc uses 10053 instead. */
+  dnsForwarder: process.getuid?.() === 0 ? 53 : 10053,
 } as const;

@@ -56,6 +56,11 @@ export class UnitRegistry extends EventEmitter<UnitRegistryEvents> {
     await settleEach([...this.units.values()].reverse(), (u) => u.stop(stopOptions), 'stop');
   }
 
+  /** All units in the order they start (the order they were added). */
+  inStartOrder(): Unit[] {
+    return [...this.units.values()];
+  }
+
   snapshot(): UnitSnapshot[] {
     return this.list().map(unitSnapshot);
   }

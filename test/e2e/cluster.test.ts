@@ -4,7 +4,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { Resolver } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from '../../runtime/cluster/cluster.ts';
@@ -25,6 +29,8 @@ interface MesosState {
   slaves: { id: string; hostname: string }[];
   frameworks: { id: string; name: string; tasks: MesosTask[]; unreachable_tasks: MesosTask[]; completed_tasks: MesosTask[] }[];
 }
+
+const execFileAsync = promisify(execFile);
 
 let dir: string;
 let cluster: Cluster;
@@ -75,22 +81,15 @@ async function running(name: string, n: number): Promise<MesosTask[]> {
   });
 }
 
+/** Alive and not a zombie (this machine's PID 1 does not reap orphans, so killed processes can linger as Z). */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return !/^State:\s+Z/m.test(require_proc_status(pid));
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return false;
   }
 }
-function require_proc_status(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return '';
-  }
-}
-import { readFileSync } from 'node:fs';
 
 async function post(app: object): Promise<Response> {
   return fetch(`${marathon}/v2/apps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(app) });
@@ -138,6 +137,8 @@ test('HTTP through the sample app\'s VIP spreads over its instances and survives
   const [ip, port] = vipKey.split(':');
   assert.match(ip!, /^127\.11\.0\.\d+$/, 'named VIPs take master-node addresses from 127.11.0.0/24');
   assert.equal(port, '8000');
+  // The first request waits for the listener and backends to settle; then every request must succeed.
+  await eventually('an answer through the VIP', async () => ((await fetch(`http://${vipKey}/`)).ok ? true : undefined));
   const seen = new Set<string>();
   for (let i = 0; i < 30; i++) {
     const r = await fetch(`http://${vipKey}/`, { headers: { connection: 'close' } });
@@ -152,6 +153,35 @@ test('HTTP through the sample app\'s VIP spreads over its instances and survives
     assert.equal(r.status, 200);
   }
   await running('sample', 3);
+});
+
+test('DNS through a node\'s forwarder: Mesos-DNS names for tasks and the leader, VIP names, ready.spartan', async () => {
+  const tasks = await running('sample', 3);
+  const agentIps = new Set(tasks.map((t) => t.statuses.at(-1)!.container_status.network_infos[0]!.ip_addresses[0]!.ip_address));
+  const node = cluster.nodes.find((n) => n.role === 'agent')!;
+  const [host, port] = node.endpoints.dns_forwarder!.split(':');
+  const resolver = new Resolver({ timeout: 2000, tries: 2 });
+  resolver.setServers([`${host}:${port}`]);
+  const a = await eventually('sample.marathon.mesos', async () => {
+    const ips = await resolver.resolve4('sample.marathon.mesos');
+    return ips.length === agentIps.size ? ips : undefined;
+  });
+  assert.deepEqual(new Set(a), agentIps);
+  assert.deepEqual(await resolver.resolve4('LEADER.mesos'), ['127.0.1.1']);
+  const ports = tasks.map((t) => Number(/\[(\d+)-/.exec(t.resources.ports!)![1])).sort();
+  await eventually('SRV records of the three tasks', async () => {
+    const srv = await resolver.resolveSrv('_sample._tcp.marathon.mesos');
+    return JSON.stringify(srv.map((r) => r.port).sort()) === JSON.stringify(ports) ? srv : undefined;
+  });
+  // The VIP name resolves (on this node) to the address its own VIP layer serves.
+  const vip = await eventually('the VIP name', async () => (await resolver.resolve4('sample.marathon.l4lb.thisdcos.directory'))[0]);
+  const view = (await (await fetch(`${node.endpoints.l4lb}/vips`)).json()) as { vips: Record<string, unknown> };
+  assert.ok(Object.keys(view.vips).includes(`${vip}:8000`));
+  assert.deepEqual(await resolver.resolve4('ready.spartan'), ['127.0.0.1']);
+  // dig runs as its own process (asynchronously: the cluster answering it lives in this process).
+  const dig = await execFileAsync('dig', ['+short', `@${host}`, '-p', port!, 'sample.marathon.mesos'], { timeout: 10_000 });
+  assert.deepEqual(new Set(dig.stdout.trim().split('\n')), agentIps);
+  await assert.rejects(resolver.resolve4('no-such-app.marathon.mesos'), { code: 'ENOTFOUND' });
 });
 
 test('Marathon API: 422 for bad JSON, 409 for a duplicate id, 404 for an unknown app', async () => {
