@@ -24,6 +24,7 @@ import { RecordSet } from '../runtime/dns/mesos-dns/record-set.ts';
 import { StaticStateSource } from '../runtime/dns/mesos-dns/state-source.ts';
 import { nameToWireKey } from '../runtime/dns/wire/dns-names.ts';
 import { parseQuery } from '../runtime/dns/wire/dns-query.ts';
+import { seededRandom } from '../runtime/allocator/seeded-random.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -35,17 +36,8 @@ const CLIENTS = arg('--clients', 4);
 const OUTSTANDING = arg('--outstanding', 200);
 const RELOADS = 9;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run asks the same questions. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers, so every run asks the same questions. */
+const random = seededRandom;
 
 const ip = (prefix: number, i: number) => `${prefix}.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 

@@ -31,6 +31,8 @@ export interface ClusterConfig {
   maxAgentPingTimeouts: number;
   allocationIntervalMs: number;
   registryMaxAgentAgeMs: number;
+  /** Proxy worker processes per node's VIP layer (0: proxy in minidc's own process). */
+  l4lbWorkers: number;
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +60,7 @@ const KEYS = [
   'max_agent_ping_timeouts',
   'allocation_interval',
   'registry_max_agent_age',
+  'l4lb_workers',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -120,6 +123,10 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
   if (!Number.isInteger(maxPings) || (maxPings as number) < 1)
     throw new ConfigError("config: 'max_agent_ping_timeouts' must be a positive integer");
 
+  const l4lbWorkers = file.l4lb_workers ?? 0;
+  if (!Number.isInteger(l4lbWorkers) || (l4lbWorkers as number) < 0 || (l4lbWorkers as number) > 8)
+    throw new ConfigError("config: 'l4lb_workers' must be a whole number from 0 to 8");
+
   const config: ClusterConfig = {
     clusterName: str('cluster_name', 'minidc'),
     dataDir: resolve(cwd, flags.dataDir ?? str('data_dir', '.minidc')),
@@ -133,6 +140,7 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     maxAgentPingTimeouts: maxPings as number,
     allocationIntervalMs: duration('allocation_interval', '1secs'),
     registryMaxAgentAgeMs: duration('registry_max_agent_age', '2weeks'),
+    l4lbWorkers: l4lbWorkers as number,
   };
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);

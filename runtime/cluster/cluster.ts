@@ -285,6 +285,7 @@ export class Cluster {
   private addVipUnit(node: ClusterNode, index: number): void {
     const lb = new L4lbUnit({
       vipRange: `127.11.${index}.0/24`,
+      workers: this.config.l4lbWorkers,
       api: { host: node.ip, port: this.port('l4lb') },
       masterStateUrl: () => (this.masterNode.endpoints.mesos ? `${this.masterNode.endpoints.mesos}/master/state` : undefined),
     });
