@@ -51,6 +51,8 @@ export interface MasterOptions {
   agentReregisterTimeoutMs?: number;
   /** Mesos `--registry_max_agent_age` (2 weeks): unreachable agents are forgotten (their tasks gone) after this. */
   registryMaxAgentAgeMs?: number;
+  /** Mesos `--registry_gc_interval` (15 min): how often unreachable agents are checked against that age. */
+  registryGcIntervalMs?: number;
   /** Mesos `--max_completed_tasks_per_framework` (1000) and `--max_completed_frameworks` (50). */
   maxCompletedTasksPerFramework?: number;
   maxCompletedFrameworks?: number;
@@ -155,6 +157,8 @@ export class Master {
   private nextFramework = 0;
   private nextOffer = 0;
   private pingTimer: unknown;
+  private gcTimer: unknown;
+  private readonly gcIntervalMs: number;
   private reregisterTimer: unknown;
   private running = false;
   private readonly totalQ: Quantities = new Map();
@@ -178,6 +182,7 @@ export class Master {
     this.maxPingTimeouts = options.maxAgentPingTimeouts ?? DEFAULT_MAX_PING_TIMEOUTS;
     this.reregisterTimeoutMs = options.agentReregisterTimeoutMs ?? DEFAULT_REREGISTER_TIMEOUT_MS;
     this.maxAgentAgeMs = options.registryMaxAgentAgeMs ?? DEFAULT_MAX_AGENT_AGE_MS;
+    this.gcIntervalMs = options.registryGcIntervalMs ?? 15 * 60_000;
     this.maxCompletedTasks = options.maxCompletedTasksPerFramework ?? 1000;
     this.maxCompletedFrameworks = options.maxCompletedFrameworks ?? 50;
     this.allocator = new HierarchicalAllocator({
@@ -261,12 +266,22 @@ export class Master {
     if (this.recoveredAgents.size > 0)
       this.reregisterTimer = this.timers.setTimeout(() => this.expireRecoveredAgents(), this.reregisterTimeoutMs);
     this.gcUnreachable(registry);
+    this.scheduleGc();
+  }
+
+  private scheduleGc(): void {
+    this.gcTimer = this.timers.setTimeout(() => {
+      if (!this.running) return;
+      this.gcUnreachable();
+      this.scheduleGc();
+    }, this.gcIntervalMs);
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.loop.stop();
     if (this.pingTimer !== undefined) this.timers.clearTimeout(this.pingTimer);
+    if (this.gcTimer !== undefined) this.timers.clearTimeout(this.gcTimer);
     if (this.reregisterTimer !== undefined) this.timers.clearTimeout(this.reregisterTimer);
     for (const fw of this.frameworks.values()) if (fw.failoverTimer !== undefined) this.timers.clearTimeout(fw.failoverTimer);
     this.mailbox.close();

@@ -41,6 +41,12 @@ test('minidc start runs the cluster, writes endpoints.json, and stops cleanly on
     );
     const master = endpoints.nodes[0]!;
     assert.ok(master.endpoints.mesos && master.endpoints.marathon, 'master lists mesos and marathon');
+    assert.match(master.endpoints.dns!, /^127\.0\.1\.1:\d+$/);
+    assert.match(master.endpoints.mesos_dns!, /^http:\/\/127\.0\.1\.1:\d+$/);
+    for (const node of endpoints.nodes) {
+      assert.match(node.endpoints.dns_forwarder!, new RegExp(`^${node.ip.replace(/\./g, '\\.')}:\\d+$`));
+      assert.match(node.endpoints.l4lb!, /^http:\/\//);
+    }
     const state = (await (await fetch(`${master.endpoints.mesos}/master/state`)).json()) as {
       id: string;
       slaves: { id: string; attributes: Record<string, string>; hostname: string }[];
@@ -54,7 +60,8 @@ test('minidc start runs the cluster, writes endpoints.json, and stops cleanly on
       const agentState = (await (await fetch(`${node.endpoints.mesos}/state`)).json()) as { id: string };
       assert.equal(agentState.id, node.id);
     }
-    assert.match(run.output(), /127\.0\.1\.1\s+master\s+marathon\s+http:\/\//);
+    assert.match(run.output(), /^127\.0\.1\.1\s+master\s+dns\s+127\.0\.1\.1:\d+$/m);
+    assert.match(run.output(), /^\s+marathon\s+http:\/\/127\.0\.1\.1:\d+$/m);
     run.child.kill('SIGTERM');
     assert.equal(await run.exited, 0);
     await assert.rejects(access(join(dir, 'minidc.pid')), 'the data dir lock is released');

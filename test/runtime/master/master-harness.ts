@@ -16,7 +16,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function cluster(agentCount: number, opts: { pingMs?: number } = {}): Promise<Harness> {
+export async function cluster(
+  agentCount: number,
+  opts: { pingMs?: number; maxAgentAgeMs?: number; gcIntervalMs?: number } = {},
+): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'minidc-master-'));
   const master = new Master({
     hostname: 'm1',
@@ -26,6 +29,8 @@ export async function cluster(agentCount: number, opts: { pingMs?: number } = {}
     allocationIntervalMs: 50,
     agentPingTimeoutMs: opts.pingMs ?? 50,
     maxAgentPingTimeouts: 2,
+    ...(opts.maxAgentAgeMs === undefined ? {} : { registryMaxAgentAgeMs: opts.maxAgentAgeMs }),
+    ...(opts.gcIntervalMs === undefined ? {} : { registryGcIntervalMs: opts.gcIntervalMs }),
     log: () => {},
   });
   await master.start();

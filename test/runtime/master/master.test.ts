@@ -52,3 +52,20 @@ test('killing a task yields TASK_KILLED and frees its resources', async () => {
     await h.close();
   }
 });
+
+test('an agent unreachable for longer than registry_max_agent_age is forgotten and its tasks become TASK_GONE', async () => {
+  const h = await cluster(1, { maxAgentAgeMs: 300, gcIntervalMs: 50 });
+  try {
+    const fw = await framework(h.master, 1);
+    await until('running', () => h.master.counters.activeTasks('TASK_RUNNING') === 1);
+    const id = h.agents[0]!.id!;
+    h.agents[0]!.stop();
+    await until('unreachable', () => fw.updates.some((u) => u.state === 'TASK_UNREACHABLE'));
+    await until('gone', () => fw.updates.some((u) => u.state === 'TASK_GONE'));
+    assert.ok(!h.master.agents.has(id), 'the agent is forgotten');
+    assert.equal(h.master.counters.get('master/tasks_gone'), 1);
+    assert.equal(h.master.counters.activeTasks('TASK_UNREACHABLE'), 0);
+  } finally {
+    await h.close();
+  }
+});
