@@ -34,6 +34,7 @@ import type {
   TaskStatusUpdate,
 } from './scheduler-api.ts';
 import { TaskRecord } from './task-record.ts';
+import { FrameworkMetrics } from './framework-metrics.ts';
 
 
 export interface MasterOptions {
@@ -102,6 +103,8 @@ export interface FrameworkRecord {
   failoverTimer?: unknown;
   /** Bumped whenever `tasks` gains or loses a task, so renderers can cache what they derive from it. */
   taskSetVersion: number;
+  readonly metrics: FrameworkMetrics;
+  readonly suppressedRoles: Set<string>;
 }
 
 export interface OfferRecord {
@@ -427,9 +430,9 @@ export class Master {
     let task = agent.tasks.get(id) ?? fw.unreachableTasks.get(id);
     if (!task) {
       task = new TaskRecord(id, fw.id, agent.id, report.role, report.launch);
-      this.counters.taskTransition(undefined, 'TASK_STAGING');
+      this.countTask(fw, undefined, 'TASK_STAGING');
       task.apply({ ...report.latest });
-      this.counters.taskTransition('TASK_STAGING', task.state);
+      this.countTask(fw, 'TASK_STAGING', task.state);
       this.attachTask(fw, agent, task);
       return;
     }
@@ -438,7 +441,7 @@ export class Master {
     fw.taskSetVersion++;
     agent.tasks.set(id, task);
     if (task.state !== report.latest.state) {
-      this.counters.taskTransition(task.state, report.latest.state);
+      this.countTask(fw, task.state, report.latest.state);
       task.apply({ ...report.latest });
       this.forward(fw, agent.id, task, task.latest!);
     }
@@ -446,6 +449,17 @@ export class Master {
       task.killPending = false;
       this.mailbox.post(() => agent.endpoint?.killTask(fw.id, id));
     }
+  }
+
+  private countTask(
+    fw: FrameworkRecord | undefined,
+    from: TaskState | undefined,
+    to: TaskState,
+    source?: TaskStatus['source'],
+    reason?: TaskStatusReason,
+  ): void {
+    this.counters.taskTransition(from, to, source, reason);
+    fw?.metrics.taskTransition(from, to);
   }
 
   private attachTask(fw: FrameworkRecord, agent: AgentRecord, task: TaskRecord): void {
@@ -630,6 +644,8 @@ export class Master {
       this.addToAllocator(fw);
     }
     const record = fw;
+    record.metrics.call('subscribe');
+    record.metrics.event('subscribed');
     this.mailbox.post(() => events.subscribed(record.id));
     this.loop.request();
     return this.connectionFor(record, events);
@@ -649,6 +665,8 @@ export class Master {
       completedTasks: [],
       offers: new Set(),
       taskSetVersion: 0,
+      metrics: new FrameworkMetrics(),
+      suppressedRoles: new Set(),
     };
     this.frameworks.set(info.id, fw);
     return fw;
@@ -677,22 +695,37 @@ export class Master {
       };
     return {
       frameworkId: fw.id,
-      accept: guard((offerIds: string[], launches: TaskLaunch[], filters?: Filters) =>
-        this.accept(fw, offerIds, launches, filters),
-      ),
-      decline: guard((offerIds: string[], filters?: Filters) => this.decline(fw, offerIds, filters)),
-      kill: guard((taskId: string, agentId?: string, gracePeriodMs?: number) => this.kill(fw, taskId, agentId, gracePeriodMs)),
-      reconcile: guard((tasks: { taskId: string; agentId?: string }[]) => this.reconcile(fw, tasks)),
+      accept: guard((offerIds: string[], launches: TaskLaunch[], filters?: Filters) => {
+        fw.metrics.call('accept');
+        this.accept(fw, offerIds, launches, filters);
+      }),
+      decline: guard((offerIds: string[], filters?: Filters) => {
+        fw.metrics.call('decline');
+        this.decline(fw, offerIds, filters);
+      }),
+      kill: guard((taskId: string, agentId?: string, gracePeriodMs?: number) => {
+        fw.metrics.call('kill');
+        this.kill(fw, taskId, agentId, gracePeriodMs);
+      }),
+      reconcile: guard((tasks: { taskId: string; agentId?: string }[]) => {
+        fw.metrics.call('reconcile');
+        this.reconcile(fw, tasks);
+      }),
       revive: guard((roles?: string[]) => {
+        fw.metrics.call('revive');
         this.counters.inc('master/messages_revive_offers');
         this.allocator.revive(fw.id, roles);
+        for (const r of roles ?? fw.info.roles) fw.suppressedRoles.delete(r);
         this.loop.request();
       }),
       suppress: guard((roles?: string[]) => {
+        fw.metrics.call('suppress');
         this.counters.inc('master/messages_suppress_offers');
         this.allocator.suppress(fw.id, roles);
+        for (const r of roles ?? fw.info.roles) fw.suppressedRoles.add(r);
       }),
       teardown: guard(() => {
+        fw.metrics.call('teardown');
         this.counters.inc('master/messages_unregister_framework');
         void this.removeFramework(fw);
       }),
@@ -733,7 +766,10 @@ export class Master {
     fw.unregisteredTime = this.now() / 1000;
     const events = fw.events;
     fw.events = undefined;
-    if (events) this.mailbox.post(() => events.error('Framework has been removed'));
+    if (events) {
+      fw.metrics.event('error');
+      this.mailbox.post(() => events.error('Framework has been removed'));
+    }
     this.frameworks.delete(fw.id);
     this.completedFrameworks.push(fw);
     if (this.completedFrameworks.length > this.maxCompletedFrameworks) this.completedFrameworks.shift();
@@ -775,8 +811,12 @@ export class Master {
       list.push(view);
     }
     for (const [fwId, views] of byFramework) {
-      const events = this.frameworks.get(fwId)?.events;
-      if (events) this.mailbox.post(() => events.offers(views));
+      const fw = this.frameworks.get(fwId);
+      const events = fw?.events;
+      if (!fw || !events) continue;
+      fw.metrics.offer('sent', views.length);
+      fw.metrics.event('offers');
+      this.mailbox.post(() => events.offers(views));
     }
   }
 
@@ -796,8 +836,12 @@ export class Master {
   private rescind(offer: OfferRecord): void {
     this.dropOffer(offer);
     this.allocator.recover(offer.frameworkId, offer.agentId, offer.role, offer.resources);
-    const events = this.frameworks.get(offer.frameworkId)?.events;
-    if (events) this.mailbox.post(() => events.rescind(offer.id));
+    const fw = this.frameworks.get(offer.frameworkId);
+    const events = fw?.events;
+    if (!fw || !events) return;
+    fw.metrics.offer('rescinded');
+    fw.metrics.event('rescind');
+    this.mailbox.post(() => events.rescind(offer.id));
   }
 
   private rescindAgentOffers(agent: AgentRecord): void {
@@ -818,6 +862,7 @@ export class Master {
     this.counters.inc('master/messages_decline_offers');
     for (const id of offerIds) {
       const offer = this.takeOffer(fw, id);
+      if (offer) fw.metrics.offer('declined');
       if (offer)
         this.allocator.recover(fw.id, offer.agentId, offer.role, offer.resources, filters?.refuseSeconds ?? undefinedRefuse);
     }
@@ -845,6 +890,7 @@ export class Master {
       return;
     }
     for (const offer of offers) this.dropOffer(offer);
+    fw.metrics.offer('accepted', offers.length);
     const agent = this.agents.get(offers[0]!.agentId)!;
     const role = offers[0]!.role;
     let remaining = offers.reduce((sum, o) => sum.plus(o.resources), Resources.EMPTY);
@@ -856,7 +902,7 @@ export class Master {
       }
       remaining = remaining.minus(launch.resources);
       const task = new TaskRecord(launch.taskId, fw.id, agent.id, role, launch);
-      this.counters.taskTransition(undefined, 'TASK_STAGING');
+      this.countTask(fw, undefined, 'TASK_STAGING');
       this.attachTask(fw, agent, task);
       this.allocator.offeredToAllocated(agent.id, role, launch.resources);
       if (!agent.connected || !agent.endpoint) {
@@ -885,7 +931,7 @@ export class Master {
 
   /** A launch that never became a task: the framework hears about it, the master counts it. */
   private rejectLaunch(fw: FrameworkRecord, launch: TaskLaunch, state: TaskState, reason: TaskStatusReason, message: string): void {
-    this.counters.taskTransition(undefined, state, 'SOURCE_MASTER', reason);
+    this.countTask(fw, undefined, state, 'SOURCE_MASTER', reason);
     const update: TaskStatusUpdate = { taskId: launch.taskId, state, timestamp: this.now() / 1000, message, reason, source: 'SOURCE_MASTER' };
     const events = fw.events;
     if (events) this.mailbox.post(() => events.update(update));
@@ -910,7 +956,7 @@ export class Master {
   private transition(task: TaskRecord, status: TaskStatus, retire = true): void {
     const from = task.state;
     task.apply(status);
-    this.counters.taskTransition(from, status.state, status.source, status.reason);
+    this.countTask(this.frameworks.get(task.frameworkId), from, status.state, status.source, status.reason);
     this.changed();
     if (!retire) return;
     const fw = this.frameworks.get(task.frameworkId);
@@ -958,6 +1004,7 @@ export class Master {
     const events = fw.events;
     if (!events) return;
     const update = toUpdate(task.id, agentId, status);
+    fw.metrics.event('update');
     this.mailbox.post(() => {
       events.update(update);
       // The in-process scheduler has handled the update when its handler returns: that is its acknowledgement.
@@ -1081,6 +1128,8 @@ export class Master {
     out['allocator/event_queue_dispatches'] = this.allocator.metrics.pendingDispatches;
     out['master/outstanding_offers'] = this.offers.size;
     this.registrar.snapshot(out);
+    for (const fw of this.frameworks.values())
+      fw.metrics.snapshot(out, fw.info.name, fw.id, fw.connected, fw.suppressedRoles);
   }
 
   private requireRunning(): void {

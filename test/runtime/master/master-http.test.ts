@@ -126,6 +126,15 @@ test('/metrics/snapshot publishes live master values under Mesos keys, sorted', 
   assert.ok('registrar/state_store_ms' in snap);
   assert.ok('system/cpus_total' in snap);
   assert.ok(!('master/operations/total' in snap), 'no stand-in keys for what minidc does not do');
+  const fwId = h.master.frameworks.keys().next().value!;
+  const fwKey = `master/frameworks/test/${fwId}`;
+  assert.equal(snap[`${fwKey}/subscribed`], 1);
+  assert.equal(snap[`${fwKey}/tasks/active/task_running`], 2);
+  assert.equal(snap[`${fwKey}/tasks/terminal/task_killed`], 1);
+  assert.equal(snap[`${fwKey}/calls/kill`], 1);
+  assert.ok(snap[`${fwKey}/offers/accepted`]! >= 3);
+  assert.ok(snap[`${fwKey}/offers/sent`]! >= snap[`${fwKey}/offers/accepted`]!);
+  assert.ok(snap[`${fwKey}/events/update`]! >= 7);
   const bad = await fetch(`${base}/metrics/snapshot?timeout=soon`);
   assert.equal(bad.status, 400);
 });
