@@ -37,6 +37,7 @@ import { MesosDns } from '../dns/mesos-dns/mesos-dns.ts';
 import { httpStateSource } from '../dns/mesos-dns/state-source.ts';
 import { hostNameservers } from '../dns/mesos-dns/mesos-dns-config.ts';
 import { DnsForwarder } from '../dns/forwarder/dns-forwarder.ts';
+import { forwarderHttpApi } from '../dns/forwarder/forwarder-http-api.ts';
 
 const MARATHON_UNIT = 'dcos-marathon.service';
 
@@ -253,6 +254,11 @@ export class Cluster {
   private addDnsForwarderUnit(node: ClusterNode): void {
     let forwarder: DnsForwarder | undefined;
     let port = this.port('dnsForwarder');
+    const http = new HttpBinding(node.ip, this.port('dnsForwarderApi'), async () => {
+      const app = createHttpServer();
+      await app.register(forwarderHttpApi, { metrics: () => forwarder?.metricsSnapshot() });
+      return app;
+    });
     this.unit(node, 'dcos-spartan.service', 'DNS Forwarder (Spartan): forwards DNS requests to multiple DNS servers', {
       start: async (ctx) => {
         const mesosDns = this.masterNode.endpoints.dns;
@@ -269,8 +275,15 @@ export class Cluster {
         const bound = await forwarder.start();
         port = bound.port;
         node.endpoints.dns_forwarder = `${bound.host}:${bound.port}`;
+        try {
+          node.endpoints.dns_forwarder_api = await http.open();
+        } catch (err) {
+          await forwarder.stop();
+          throw err;
+        }
       },
       stop: async () => {
+        await http.close();
         await forwarder?.stop();
         forwarder = undefined;
       },

@@ -8,4 +8,6 @@ export const STANDARD_PORTS = {
   mesosDnsHttp: 8123,
   /** DC/OS's forwarder answers on port 53, which needs root; as another user minidc uses 10053 instead. */
   dnsForwarder: process.getuid?.() === 0 ? 53 : 10053,
+  /** dcos-net's REST API port, where the forwarder's metrics are served. */
+  dnsForwarderApi: 62080,
 } as const;
