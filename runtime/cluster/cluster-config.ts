@@ -33,6 +33,8 @@ export interface ClusterConfig {
   registryMaxAgentAgeMs: number;
   /** Proxy worker processes per node's VIP layer (0: proxy in minidc's own process). */
   l4lbWorkers: number;
+  /** DNS upstreams (`ip` or `ip:port`) for names outside the cluster's zones; absent: the host's; []: none. */
+  upstreamResolvers?: string[];
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +63,7 @@ const KEYS = [
   'allocation_interval',
   'registry_max_agent_age',
   'l4lb_workers',
+  'upstream_resolvers',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -127,6 +130,13 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
   if (!Number.isInteger(l4lbWorkers) || (l4lbWorkers as number) < 0 || (l4lbWorkers as number) > 8)
     throw new ConfigError("config: 'l4lb_workers' must be a whole number from 0 to 8");
 
+  const resolvers = file.upstream_resolvers;
+  if (
+    resolvers !== undefined &&
+    (!Array.isArray(resolvers) || !resolvers.every((r) => typeof r === 'string' && /^[0-9a-fA-F.:[\]]+$/.test(r)))
+  )
+    throw new ConfigError("config: 'upstream_resolvers' must be a list of addresses such as \"10.0.0.2\" or \"10.0.0.2:53\"");
+
   const config: ClusterConfig = {
     clusterName: str('cluster_name', 'minidc'),
     dataDir: resolve(cwd, flags.dataDir ?? str('data_dir', '.minidc')),
@@ -141,6 +151,7 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     allocationIntervalMs: duration('allocation_interval', '1secs'),
     registryMaxAgentAgeMs: duration('registry_max_agent_age', '2weeks'),
     l4lbWorkers: l4lbWorkers as number,
+    ...(resolvers === undefined ? {} : { upstreamResolvers: resolvers as string[] }),
   };
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);

@@ -230,6 +230,10 @@ export class Cluster {
           source: httpStateSource(master, 10_000),
           listen: { host: node.ip, ...ports },
           masters: [new URL(master).host],
+          // DC/OS turns Mesos-DNS's forwarding off when the cluster has no upstream resolvers.
+          ...(this.config.upstreamResolvers === undefined
+            ? {}
+            : { resolvers: this.config.upstreamResolvers, externalOn: this.config.upstreamResolvers.length > 0 }),
           refreshSeconds: 30,
           notifyDebounceMs: 100,
         });
@@ -265,7 +269,7 @@ export class Cluster {
         forwarder = new DnsForwarder({
           listen: { host: node.ip, port },
           mesosResolvers: mesosDns ? [mesosDns] : [],
-          upstreamResolvers: hostNameservers(),
+          upstreamResolvers: this.config.upstreamResolvers ?? hostNameservers(),
           vips: { resolve: (name) => this.vipLayers.get(node)?.resolve(name), names: () => this.vipLayers.get(node)?.names() ?? [] },
           masterIps: [this.config.masterIp],
           nodeIp: node.ip,

@@ -4,7 +4,11 @@ import { createServer } from 'node:net';
 import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { eventually, minidc, startMinidc } from '../support/minidc-cli.ts';
+
+const execFileAsync = promisify(execFile);
 
 interface EndpointsFile {
   cluster: { id: string; name: string };
@@ -73,6 +77,26 @@ test('minidc start runs the cluster, writes endpoints.json, and stops cleanly on
   }
 });
 
+test('upstream_resolvers: [] turns forwarding off: Mesos-DNS answers REFUSED for names outside its zone', async () => {
+  const dir = await tempDir();
+  const cfg = join(dir, 'cfg.json');
+  await writeFile(cfg, JSON.stringify({ upstream_resolvers: [], agents: 1, public_agents: 0 }));
+  const run = startMinidc(['--config', cfg, '--ports', 'ephemeral', '--data-dir', dir, '--no-sample']);
+  try {
+    const endpoints = await eventually('endpoints.json', () => readEndpoints(dir));
+    const [host, port] = endpoints.nodes[0]!.endpoints.dns!.split(':');
+    const { stdout } = await execFileAsync('dig', [`@${host}`, '-p', port!, 'example.com', 'A'], { timeout: 10_000 });
+    assert.match(stdout, /status: REFUSED/);
+    const { stdout: inside } = await execFileAsync('dig', [`@${host}`, '-p', port!, 'leader.mesos', 'A'], { timeout: 10_000 });
+    assert.match(inside, /status: NOERROR/);
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exited, 0);
+  } finally {
+    run.child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('bad flags and bad config end in one line on stderr and a non-zero exit', async () => {
   const dir = await tempDir();
   try {
@@ -88,6 +112,10 @@ test('bad flags and bad config end in one line on stderr and a non-zero exit', a
     const broken = minidc(['start', '--config', cfg, '--data-dir', dir]);
     assert.equal(broken.status, 1);
     assert.match(broken.stderr, /^minidc: config .* is not valid JSON: .*\n$/);
+    await writeFile(cfg, JSON.stringify({ upstream_resolvers: 'dns.example' }));
+    const resolvers = minidc(['start', '--config', cfg, '--data-dir', dir]);
+    assert.equal(resolvers.status, 1);
+    assert.match(resolvers.stderr, /^minidc: config: 'upstream_resolvers' must be a list of addresses/);
     const agents = minidc(['start', '--agents', '-3', '--data-dir', dir]);
     assert.equal(agents.status, 1);
     assert.equal(agents.stderr.split('\n').length, 2);
