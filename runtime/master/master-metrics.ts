@@ -13,8 +13,7 @@ export function collectMasterMetrics(master: Master, out: Record<string, number>
   out['master/uptime_secs'] = master.uptimeSecs;
   out['master/elected'] = master.isRunning ? 1 : 0;
 
-  let registered = 0;
-  for (const a of master.agents.values()) if (!a.unreachable) registered++;
+  const registered = master.registeredAgents;
   const connected = master.connectedAgents;
   const active = master.activeAgents;
   out['master/slaves_connected'] = connected;
