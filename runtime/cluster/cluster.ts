@@ -270,7 +270,8 @@ export class Cluster {
           listen: { host: node.ip, port },
           mesosResolvers: mesosDns ? [mesosDns] : [],
           upstreamResolvers: this.config.upstreamResolvers ?? hostNameservers(),
-          vips: { resolve: (name) => this.vipLayers.get(node)?.resolve(name), names: () => this.vipLayers.get(node)?.names() ?? [] },
+          // This node's VIP layer is itself the name source (added before any unit starts).
+          vips: this.vipLayers.get(node)!,
           masterIps: [this.config.masterIp],
           nodeIp: node.ip,
           publicIps: node.role === 'agent_public' ? [node.ip] : [],
