@@ -146,12 +146,15 @@ test('HTTP through the sample app\'s VIP spreads over its instances and survives
   }
   assert.ok(seen.size >= 2, `requests spread over instances (saw ${seen.size})`);
   for (const t of seen) assert.ok(tasks.some((x) => x.id === t));
-  // Lose one instance: once it is gone, requests keep succeeding (a connection refused by the dead backend is
-  // retried on another one until the VIP drops it). A request racing the kill itself is not covered: it can be
-  // accepted by the dying process, as with any L4 proxy.
-  const pid = tasks[0]!.statuses.at(-1)!.container_status.executor_pid!;
-  process.kill(pid, 'SIGKILL');
-  await eventually('the instance gone', () => (isAlive(pid) ? undefined : true));
+  // Lose one instance: once its task has ended, requests keep succeeding (the VIP drops the backend; a connection
+  // refused by a dead or not-yet-listening backend is retried on another one). A request racing the kill itself
+  // is not covered: the dying process group can accept it and then be killed, as behind any L4 proxy.
+  const victim = tasks[0]!;
+  process.kill(victim.statuses.at(-1)!.container_status.executor_pid!, 'SIGKILL');
+  await eventually('the killed task ended', async () => {
+    const fw = (await state()).frameworks.find((f) => f.name === 'marathon')!;
+    return fw.completed_tasks.some((t) => t.id === victim.id) ? true : undefined;
+  });
   for (let i = 0; i < 20; i++) {
     const r = await fetch(`http://${vipKey}/`, { headers: { connection: 'close' } });
     assert.equal(r.status, 200);
