@@ -2,7 +2,7 @@
  * The allocation simulator behind `minidc allocator simulate`: replays a scenario of cluster events against the
  * hierarchical allocator on a simulated clock and emits one JSON object per `allocate` and `metrics` event.
  */
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../time/duration.ts';
 import {
   AllocatorError,
   DEFAULT_MIN_ALLOCATABLE,

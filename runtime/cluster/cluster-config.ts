@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
-import { parseDuration } from '../allocator/duration.ts';
+import { parseDuration } from '../time/duration.ts';
 import { Resources } from '../allocator/resources.ts';
 
 export type PortMode = 'standard' | 'ephemeral';

@@ -11,7 +11,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { sendJsonText } from './jsonp.ts';
-import { parseLibprocessDuration } from './libprocess-duration.ts';
+import { parseLibprocessDuration } from '../time/libprocess-duration.ts';
 
 export type MetricsCollect = (out: Record<string, number>) => void | Promise<void>;
 

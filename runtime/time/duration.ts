@@ -1,8 +1,8 @@
 /**
  * Mesos durations in flags and config (`1secs`, `100ms`, `2weeks`), in milliseconds. One parser serves the whole
- * project: stout's rules and error texts live in runtime/http/libprocess-duration.ts (Mesos's 400 bodies quote them).
+ * project: stout's rules and error texts live in runtime/time/libprocess-duration.ts (Mesos's 400 bodies quote them).
  */
-import { parseLibprocessDuration } from '../http/libprocess-duration.ts';
+import { parseLibprocessDuration } from './libprocess-duration.ts';
 
 export class DurationParseError extends Error {}
 

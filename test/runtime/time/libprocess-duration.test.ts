@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLibprocessDuration } from '../../../runtime/http/libprocess-duration.ts';
+import { parseLibprocessDuration } from '../../../runtime/time/libprocess-duration.ts';
 
 const ok = (text: string) => {
   const r = parseLibprocessDuration(text);
