@@ -4,13 +4,14 @@
  * slashes, so `/v2/apps/*` routes split the remainder themselves (`tasks` and `restart` are reserved last segments,
  * which is what makes `/v2/apps/group/web/tasks` unambiguous).
  */
-import Fastify, {
+import {
   type FastifyError,
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { createHttpServer } from '../http/http-server.ts';
 import { appJson, infoJson, queueEntryJson, taskJson } from './api-json.ts';
 import { normalizeAppId } from './app-id.ts';
 import { deploymentJson } from './deployments.ts';
@@ -214,9 +215,9 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
   });
 };
 
-/** A fastify instance serving only Marathon's API (the lead may instead register `marathonRoutes` itself). */
+/** A server (the shared one every surface uses) serving only Marathon's API. */
 export async function buildMarathonApp(options: MarathonRoutesOptions): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  const app = createHttpServer({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   await app.register(marathonRoutes, options);
   return app;
 }
