@@ -318,12 +318,31 @@ test('MESOS_HTTP / MESOS_TCP are accepted and printed back as given; protocol ca
   assert.equal(mesosTcp.healthChecks[0]?.portIndex, 0);
 });
 
+test('a health check timeout may be as long as its interval or longer, as public DC/OS apps have it', () => {
+  const app = parseOk({
+    id: '/web',
+    cmd: 'x',
+    portDefinitions: [{ port: 0 }],
+    healthChecks: [
+      { protocol: 'HTTP', intervalSeconds: 10, timeoutSeconds: 20 },
+      { protocol: 'COMMAND', command: { value: 'true' }, intervalSeconds: 5, timeoutSeconds: 5 },
+    ],
+  });
+  assert.deepEqual(
+    app.healthChecks.map((c) => [c.intervalSeconds, c.timeoutSeconds]),
+    [
+      [10, 20],
+      [5, 5],
+    ],
+  );
+});
+
 test('health check validation', () => {
   const error = parseErr({
     id: '/web',
     cmd: 'x',
     healthChecks: [
-      { protocol: 'HTTP', intervalSeconds: 10, timeoutSeconds: 10 },
+      { protocol: 'HTTP', intervalSeconds: 10, timeoutSeconds: 20 },
       { protocol: 'COMMAND' },
       { protocol: 'TCP', command: { value: 'true' } },
       { protocol: 'GOPHER', gracePeriodSeconds: -1, maxConsecutiveFailures: 'three', ignoreHttp1xx: 1 },
@@ -333,7 +352,6 @@ test('health check validation', () => {
     ],
   });
   assert.deepEqual(errorsByPath(error), {
-    '/healthChecks(0)/timeoutSeconds': [HealthCheckErrors.timeoutNotBelowInterval(10)],
     '/healthChecks(1)/command': [HealthCheckErrors.commandRequired],
     '/healthChecks(2)/command': [HealthCheckErrors.commandNotAllowed],
     '/healthChecks(3)/protocol': ['error.unknown.enum.literal'],
