@@ -23,7 +23,20 @@ test('GET /ping answers pong; /v2/info and /v2/leader name this Marathon', async
   assert.equal(info.body.frameworkId, c.marathon.frameworkId);
   assert.equal(info.body.leader, c.marathon.leader);
   assert.equal(info.body.marathon_config.mesos_role, 'slave_public');
-  assert.deepEqual(info.body.marathon_config.default_accepted_resource_roles, ['*']);
+  // Marathon 1.11's field set: clients (the marathon Python client) build models from it and reject others.
+  assert.equal('default_accepted_resource_roles' in info.body.marathon_config, false);
+  assert.equal(info.body.marathon_config.launch_token, 100);
+  assert.equal(info.body.marathon_config.launch_token_refresh_interval, 30000);
+  assert.deepEqual(Object.keys(info.body.zookeeper_config).sort(), [
+    'zk',
+    'zk_compression',
+    'zk_compression_threshold',
+    'zk_connection_timeout',
+    'zk_max_node_size',
+    'zk_max_versions',
+    'zk_session_timeout',
+    'zk_timeout',
+  ]);
 
   const leader = await c.api('GET', '/v2/leader');
   assert.deepEqual(leader.body, { leader: c.marathon.leader });
