@@ -15,7 +15,6 @@ export interface GroupJson {
   pods: never[];
   dependencies: string[];
   version: string;
-  enforceRole: boolean;
 }
 
 /** The root group with every app in the group its id names; versions are the newest of what a group holds. */
@@ -59,5 +58,6 @@ function parentOf(id: string): string {
 }
 
 function emptyGroup(id: string, version: string): GroupJson {
-  return { id, apps: [], groups: [], pods: [], dependencies: [], version, enforceRole: false };
+  // No `enforceRole`: it is optional in Marathon's group JSON, and the marathon Python client's model rejects it.
+  return { id, apps: [], groups: [], pods: [], dependencies: [], version };
 }
