@@ -25,6 +25,7 @@ export interface MarathonView {
   readonly frameworkUser: string;
   readonly launchTokens: number;
   readonly launchTokenRefreshIntervalMs: number;
+  readonly maxInstancesPerOffer: number;
   readonly reconciliationIntervalMs: number;
   tasksOf(appId: string): MarathonTask[];
   healthResults(taskId: string): HealthCheckResult[];
@@ -189,7 +190,7 @@ export function infoJson(view: MarathonView, version: string, httpPort: number):
       local_port_max: view.servicePortRange.max,
       local_port_min: view.servicePortRange.min,
       master: view.masterUrl ?? null,
-      max_instances_per_offer: view.launchTokens,
+      max_instances_per_offer: view.maxInstancesPerOffer,
       mesos_bridge_name: 'mesos-bridge',
       mesos_heartbeat_failure_threshold: 5,
       mesos_heartbeat_interval: 15000,

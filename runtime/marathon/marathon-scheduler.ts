@@ -74,6 +74,11 @@ export interface MarathonSchedulerOptions {
   launchTokens?: number;
   /** How often the launch tokens are refilled (Marathon's --launch_token_refresh_interval). Default 30 s. */
   launchTokenRefreshIntervalMs?: number;
+  /**
+   * Instances launched on one offer at most (Marathon's --max_instances_per_offer). Default 5, as Marathon's: an
+   * agent's launches are spread over allocation cycles, so a burst of process spawns never stalls the event loop.
+   */
+  maxInstancesPerOffer?: number;
   /** A task that ran this long before failing resets its app's launch backoff (when the app has no checks). */
   backoffResetAfterMs?: number;
   servicePortRange?: ServicePortRange;
@@ -88,6 +93,7 @@ export interface MarathonSchedulerOptions {
 }
 
 const ONE_WEEK_SECS = 7 * 24 * 3600;
+const DEFAULT_MAX_INSTANCES_PER_OFFER = 5;
 
 export class MarathonScheduler implements MarathonView {
   readonly store: MarathonStore;
@@ -103,6 +109,7 @@ export class MarathonScheduler implements MarathonView {
   readonly frameworkUser: string;
   readonly launchTokens: number;
   readonly launchTokenRefreshIntervalMs: number;
+  readonly maxInstancesPerOffer: number;
   readonly reconciliationIntervalMs: number;
   /** What GET /v2/events streams. */
   readonly eventBus: MarathonEventBus;
@@ -123,6 +130,7 @@ export class MarathonScheduler implements MarathonView {
   private commandCwd: string | undefined;
   private readonly dirty = new Set<string>();
   private convergeQueued = false;
+  private pendingOffers: OfferView[] = [];
   private reconcileTimer: unknown;
 
   constructor(options: MarathonSchedulerOptions) {
@@ -143,6 +151,7 @@ export class MarathonScheduler implements MarathonView {
     this.launchTokens = options.launchTokens ?? DEFAULT_LAUNCH_TOKENS;
     this.launchTokenRefreshIntervalMs = options.launchTokenRefreshIntervalMs ?? DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS;
     this.reconciliationIntervalMs = options.reconciliationIntervalMs ?? 600_000;
+    this.maxInstancesPerOffer = options.maxInstancesPerOffer ?? DEFAULT_MAX_INSTANCES_PER_OFFER;
     this.eventBus = new MarathonEventBus(this.now);
     this.tokens = new LaunchTokens({
       tokens: this.launchTokens,
@@ -252,6 +261,8 @@ export class MarathonScheduler implements MarathonView {
     const conn = this.conn;
     this.conn = undefined;
     this.events = undefined;
+    // Offers not yet answered go back with the subscription.
+    this.pendingOffers = [];
     conn?.disconnect();
     if (wasRunning) await this.persist();
     await this.store.flush();
@@ -638,7 +649,24 @@ export class MarathonScheduler implements MarathonView {
 
   // ---- offers ---------------------------------------------------------------------------------------------------
 
+  /**
+   * Offers are answered one per macrotask: each accepted offer makes its agent spawn up to max_instances_per_offer
+   * processes (~10 ms each), and answering a whole batch in one go would hold the event loop for all of them.
+   */
   private onOffers(offers: OfferView[]): void {
+    const start = this.pendingOffers.length === 0;
+    this.pendingOffers.push(...offers);
+    if (start) this.answerNextOffer();
+  }
+
+  private answerNextOffer(): void {
+    const offer = this.pendingOffers.shift();
+    if (offer === undefined) return;
+    this.answerOffers([offer]);
+    if (this.pendingOffers.length > 0) setImmediate(() => this.answerNextOffer());
+  }
+
+  private answerOffers(offers: OfferView[]): void {
     const conn = this.conn;
     if (!conn || !this.running) return;
     // Decide on current plans, not ones a queued pass has yet to update.
@@ -668,6 +696,7 @@ export class MarathonScheduler implements MarathonView {
     const launched = answerOffers(offers, waiting, {
       conn,
       refuseSeconds: this.declineOfferSeconds,
+      maxInstancesPerOffer: this.maxInstancesPerOffer,
       random: this.random,
       now: this.now(),
       launch: (rec, offer, placement) => {
