@@ -278,3 +278,22 @@ test('DELETE /v2/apps/{id} returns the deployment, removes the app and kills its
   for (const b of before) assert.equal(fw.completedTasks.find((t) => t.id === b.id)?.state, 'TASK_KILLED');
   await until('the deployment finished', async () => (await c.api('GET', '/v2/deployments')).body.length === 0);
 });
+
+test('POST /v2/apps with a Docker container is a 422 naming /container/docker; an app read with GET can be PUT back', async () => {
+  const docker = await c.api('POST', '/v2/apps', {
+    id: '/docker-web',
+    cmd: 'nginx',
+    container: { type: 'DOCKER', docker: { image: 'nginx:1.25' } },
+  });
+  assert.equal(docker.status, 422);
+  assert.deepEqual(docker.body.details, [{ path: '/container/docker', errors: ['not supported, tasks run as processes'] }]);
+  assert.equal((await c.api('GET', '/v2/apps/docker-web')).status, 404);
+
+  const created = await c.api('POST', '/v2/apps', { id: '/roundtrip', cmd: 'sleep 100', cpus: 0.1, mem: 16, instances: 0, container: { type: 'MESOS' } });
+  assert.equal(created.status, 201);
+  const app = (await c.api('GET', '/v2/apps/roundtrip')).body.app;
+  assert.deepEqual(app.container, { type: 'MESOS', volumes: [] });
+  const put = await c.api('PUT', '/v2/apps/roundtrip?force=true', { ...app, cmd: 'sleep 200' });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  await c.api('DELETE', '/v2/apps/roundtrip?force=true');
+});
