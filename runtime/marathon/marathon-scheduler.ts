@@ -16,7 +16,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { realTimers, type Timers } from '../allocator/allocation-loop.ts';
 import { isTerminal } from '../agent/task-state.ts';
-import { PRIORITY } from '../units/unit-journal.ts';
+import { PRIORITY, type Priority } from '../units/unit-journal.ts';
 import type {
   FrameworkInfo,
   OfferView,
@@ -87,7 +87,7 @@ export interface MarathonSchedulerOptions {
   now?: () => number;
   random?: () => number;
   /** Where Marathon's messages go (the unit's journal); priority is syslog's (PRIORITY), info when omitted. */
-  log?: (message: string, priority?: number) => void;
+  log?: (message: string, priority?: Priority) => void;
   /** The master ended the subscription (framework removed or replaced): the unit should fail. */
   onSubscriptionLost?: (message: string) => void;
 }
@@ -117,7 +117,7 @@ export class MarathonScheduler implements MarathonView {
   private readonly timers: Timers;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly log: (message: string, priority?: number) => void;
+  private readonly log: (message: string, priority?: Priority) => void;
   private readonly backoff: LaunchBackoff;
   private readonly tokens: LaunchTokens;
   private readonly health: HealthMonitor;
