@@ -340,7 +340,7 @@ export class Cluster {
           hostname: node.ip,
           httpPort: port,
           ...(node.endpoints.mesos === undefined ? {} : { masterUrl: node.endpoints.mesos }),
-          log: (m) => ctx.log(m),
+          log: (m, priority) => ctx.log(m, priority),
           onSubscriptionLost: (m) => ctx.fail(1, m),
         });
         await scheduler.start();

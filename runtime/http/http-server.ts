@@ -2,9 +2,14 @@
  * The fastify instance every minidc HTTP surface (master, agent, Marathon, …) is built on, so limits, timeouts and
  * error bodies are the same everywhere: errors are `{"message": "…"}`, client errors keep their status and say
  * what was wrong, server errors are a bare 500 (the stack goes to `onInternalError`, never to the client).
+ *
+ * Two leniencies real clients rely on (Marathon's and Mesos's servers have them; the `marathon` Python client needs
+ * them): boolean query parameters are read case-insensitively (`?force=True`), and a JSON content type on an empty
+ * body means "no body" rather than a parse error (clients send the header on every request, DELETE included).
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { HttpError } from './http-error.ts';
+import { acceptEmptyJsonBodies, readBooleanQueryCaseInsensitively } from './lenient-requests.ts';
 
 export interface HttpServerOptions {
   /** Largest request body accepted (bytes); larger ones get 413. Default 1 MiB. */
@@ -29,6 +34,8 @@ export function createHttpServer(options: HttpServerOptions = {}): FastifyInstan
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
   });
+  acceptEmptyJsonBodies(app);
+  app.addHook('onRoute', readBooleanQueryCaseInsensitively);
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply, options.onInternalError));
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({ message: `Not found: ${request.method} ${pathOf(request.url)}` });

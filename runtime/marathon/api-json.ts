@@ -21,6 +21,12 @@ export interface MarathonView {
   readonly servicePortRange: ServicePortRange;
   readonly masterUrl: string | undefined;
   readonly failoverTimeoutSecs: number;
+  /** FrameworkInfo.user (`mesos_user`). */
+  readonly frameworkUser: string;
+  readonly launchTokens: number;
+  readonly launchTokenRefreshIntervalMs: number;
+  readonly maxInstancesPerOffer: number;
+  readonly reconciliationIntervalMs: number;
   tasksOf(appId: string): MarathonTask[];
   healthResults(taskId: string): HealthCheckResult[];
   isHealthy(taskId: string): boolean;
@@ -150,7 +156,14 @@ export function queueEntryJson(view: MarathonView, rec: AppRecord, now: number):
 
 export const MARATHON_BUILDREF = 'minidc';
 
+/**
+ * GET /v2/info with the field set Marathon 1.11 prints (clients such as the `marathon` Python client build models
+ * from it and reject fields they do not know). Values are minidc's where it has the setting, Marathon's defaults
+ * where the setting has no counterpart here; `zookeeper_config` is nominal: minidc keeps Marathon's state in a
+ * file, but Marathon always prints the section.
+ */
 export function infoJson(view: MarathonView, version: string, httpPort: number): Record<string, unknown> {
+  const hostname = view.leader.replace(/:\d+$/, '');
   return {
     name: view.frameworkName,
     version,
@@ -159,20 +172,59 @@ export function infoJson(view: MarathonView, version: string, httpPort: number):
     leader: view.isRunning ? view.leader : null,
     frameworkId: view.frameworkId ?? null,
     marathon_config: {
-      master: view.masterUrl ?? null,
-      framework_name: view.frameworkName,
-      mesos_role: view.frameworkRoles[0] ?? null,
-      default_accepted_resource_roles: [...view.acceptedRolesDefault],
-      failover_timeout: view.failoverTimeoutSecs,
+      access_control_allow_origin: null,
       checkpoint: true,
-      executor: '//cmd',
-      hostname: view.leader.replace(/:\d+$/, ''),
-      local_port_min: view.servicePortRange.min,
-      local_port_max: view.servicePortRange.max,
       decline_offer_duration: view.declineOfferSeconds * 1000,
+      default_network_name: null,
+      env_vars_prefix: null,
+      executor: '//cmd',
+      failover_timeout: view.failoverTimeoutSecs,
       features: [],
+      framework_name: view.frameworkName,
+      ha: false,
+      hostname,
+      launch_token: view.launchTokens,
+      launch_token_refresh_interval: view.launchTokenRefreshIntervalMs,
+      leader_proxy_connection_timeout_ms: 5000,
+      leader_proxy_read_timeout_ms: 10000,
+      local_port_max: view.servicePortRange.max,
+      local_port_min: view.servicePortRange.min,
+      master: view.masterUrl ?? null,
+      max_instances_per_offer: view.maxInstancesPerOffer,
+      mesos_bridge_name: 'mesos-bridge',
+      mesos_heartbeat_failure_threshold: 5,
+      mesos_heartbeat_interval: 15000,
+      mesos_leader_ui_url: view.masterUrl ?? null,
+      mesos_role: view.frameworkRoles[0] ?? null,
+      mesos_user: view.frameworkUser,
+      min_revive_offers_interval: 5000,
+      offer_matching_timeout: 3000,
+      on_elected_prepare_timeout: 180000,
+      reconciliation_initial_delay: 0,
+      reconciliation_interval: view.reconciliationIntervalMs,
+      revive_offers_for_new_apps: true,
+      revive_offers_repetitions: 1,
+      scale_apps_initial_delay: 15000,
+      scale_apps_interval: 300000,
+      store_cache: true,
+      task_launch_confirm_timeout: 300000,
+      task_launch_timeout: 300000,
+      task_lost_expunge_initial_delay: 300000,
+      task_lost_expunge_interval: 30000,
+      task_reservation_timeout: 20000,
+      webui_url: `http://${view.leader}`,
     },
-    http_config: { http_port: httpPort },
+    zookeeper_config: {
+      zk: `zk://${hostname}:2181/marathon`,
+      zk_compression: true,
+      zk_compression_threshold: 65536,
+      zk_connection_timeout: 10000,
+      zk_max_node_size: 1024000,
+      zk_max_versions: 50,
+      zk_session_timeout: 10000,
+      zk_timeout: 10000,
+    },
+    http_config: { http_port: httpPort, https_port: 8443 },
     event_subscriber: null,
   };
 }

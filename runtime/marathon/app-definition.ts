@@ -27,6 +27,7 @@ import {
   readStringArray,
 } from './json-readers.ts';
 import { readPortDefinitions } from './port-definitions.ts';
+import { checkUnsupportedFields, type MesosContainer } from './unsupported-fields.ts';
 import { indexPath, ROOT_PATH, ValidationErrors } from './validation-errors.ts';
 
 export const KILL_SELECTIONS = ['YOUNGEST_FIRST', 'OLDEST_FIRST'] as const;
@@ -84,6 +85,8 @@ export interface AppDefinition {
   readonly killSelection: KillSelection;
   /** Seconds between SIGTERM and SIGKILL; absent means the executor's default. */
   readonly taskKillGracePeriodSeconds?: number;
+  /** Only a MESOS container without an image (the task runs as a process either way); others are refused. */
+  readonly container?: MesosContainer;
 }
 
 export type ParseAppDefinitionResult =
@@ -143,6 +146,8 @@ export function parseAppDefinition(json: unknown): ParseAppDefinitionResult {
     readArray(v, p, errors, (item, itemPath) => readHealthCheck(item, itemPath, errors)),
   );
 
+  const container = checkUnsupportedFields(json, errors);
+
   // Judged on presence, not validity, so a malformed cmd is reported once rather than also as "missing".
   const hasCmd = fields.has('cmd');
   const rawArgs = optionalField(json, 'args');
@@ -175,6 +180,7 @@ export function parseAppDefinition(json: unknown): ParseAppDefinitionResult {
     upgradeStrategy: upgradeStrategy ?? APP_DEFAULTS.upgradeStrategy,
     killSelection: killSelection ?? APP_DEFAULTS.killSelection,
     ...(taskKillGracePeriodSeconds !== undefined ? { taskKillGracePeriodSeconds } : {}),
+    ...(container !== undefined ? { container } : {}),
   };
   return { ok: true, app: deepFreeze(structuredClone(app)) };
 }

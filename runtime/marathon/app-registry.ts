@@ -22,6 +22,8 @@ export type ChangeResult =
   | { readonly kind: 'conflict'; readonly message: string }
   | { readonly kind: 'locked'; readonly message: string; readonly deployments: readonly Deployment[] };
 
+export type CancelResult = { readonly kind: 'canceled'; readonly deployment: Deployment } | ChangeResult;
+
 export type KillResult =
   | { readonly kind: 'killed'; readonly task: MarathonTask }
   | Extract<ChangeResult, { kind: 'ok' | 'notFound' | 'locked' }>;
@@ -43,6 +45,10 @@ export interface AppRegistryHost {
   /** The app's config changed (or it went away): its launch backoff no longer applies. */
   configChanged(appId: string): void;
   persist(): Promise<void>;
+  /** A deployment began; `replaced` is the one it overrode (with `force`), which thereby failed. */
+  deploymentStarted(deployment: Deployment, replaced: Deployment | undefined): void;
+  /** A deployment was canceled (DELETE /v2/deployments/{id}). */
+  deploymentCanceled(deployment: Deployment): void;
 }
 
 export class AppRegistry {
@@ -84,6 +90,26 @@ export class AppRegistry {
 
   deployments(): Deployment[] {
     return this.all().flatMap((a) => (a.deployment ? [a.deployment] : []));
+  }
+
+  /**
+   * DELETE /v2/deployments/{id}: with `force` the deployment just stops (the app keeps its new definition, nothing
+   * more is done to reach it beyond what convergence does anyway); without, it is rolled back: a new deployment
+   * restores the app's previous definition, or removes an app the deployment created.
+   */
+  async cancelDeployment(id: string, force: boolean): Promise<CancelResult> {
+    const rec = this.all().find((a) => a.deployment?.id === id);
+    const deployment = rec?.deployment;
+    if (!rec || !deployment) return { kind: 'notFound', message: `DeploymentPlan ${id} does not exist` };
+    if (force) {
+      rec.deployment = undefined;
+      this.host.deploymentCanceled(deployment);
+      await this.host.persist();
+      return { kind: 'canceled', deployment };
+    }
+    if (deployment.previousSpec === undefined) return this.delete(rec.spec.id, true);
+    rec.deleted = false;
+    return this.update(rec.spec.id, deployment.previousSpec, { partial: false, force: true });
   }
 
   snapshot(): StoredApp[] {
@@ -132,12 +158,13 @@ export class AppRegistry {
     const spec = this.withServicePorts(parsed.spec, rec.spec);
     if (spec.kind !== 'ok') return spec;
     const version = this.nextVersion();
+    const previous = rec.spec;
     const scaleOnly = isScaleOnly(rec.spec, spec.spec);
     if (!scaleOnly) this.newConfig(rec, version);
     rec.spec = spec.spec;
     rec.version = version;
     rec.lastScalingAt = version;
-    return this.deploy(rec, scaleOnly ? 'scale' : 'restart', version);
+    return this.deploy(rec, scaleOnly ? 'scale' : 'restart', version, previous);
   }
 
   /** POST /v2/apps/{id}/restart: a new config version of the same spec, so every task is replaced. */
@@ -148,7 +175,7 @@ export class AppRegistry {
     const version = this.nextVersion();
     this.newConfig(rec, version);
     rec.version = version;
-    return this.deploy(rec, 'restart', version);
+    return this.deploy(rec, 'restart', version, rec.spec);
   }
 
   /** DELETE /v2/apps/{id}: the app disappears from the API at once; the deployment stops its tasks. */
@@ -158,7 +185,7 @@ export class AppRegistry {
     if (rec.deployment && !force) return locked(rec.deployment);
     rec.deleted = true;
     this.host.configChanged(id);
-    return this.deploy(rec, 'delete', this.nextVersion());
+    return this.deploy(rec, 'delete', this.nextVersion(), rec.spec);
   }
 
   /** DELETE /v2/apps/{id}/tasks/{taskId}: kill (the task is replaced), or with `scale` kill and lower instances. */
@@ -174,11 +201,38 @@ export class AppRegistry {
     }
     if (rec.deployment && !opts.force) return locked(rec.deployment);
     const version = this.nextVersion();
+    const previous = rec.spec;
     rec.spec = Object.freeze({ ...rec.spec, instances: Math.max(0, rec.spec.instances - 1) });
     rec.version = version;
     rec.lastScalingAt = version;
     this.host.kill(task);
-    return this.deploy(rec, 'scale', version);
+    return this.deploy(rec, 'scale', version, previous);
+  }
+
+  /**
+   * DELETE /v2/apps/{id}/tasks and POST /v2/tasks/delete: kill the given tasks of one app (they are replaced), or with
+   * `scale` kill them and lower instances by as many, as one deployment.
+   */
+  async killTasks(
+    appId: string,
+    tasks: readonly MarathonTask[],
+    opts: { scale: boolean; force: boolean },
+  ): Promise<{ kind: 'killed'; tasks: readonly MarathonTask[] } | Extract<ChangeResult, { kind: 'ok' | 'notFound' | 'locked' }>> {
+    const rec = this.get(appId);
+    if (!rec) return notFound(appId);
+    if (!opts.scale) {
+      for (const t of tasks) this.host.kill(t);
+      await this.host.persist();
+      return { kind: 'killed', tasks };
+    }
+    if (rec.deployment && !opts.force) return locked(rec.deployment);
+    const version = this.nextVersion();
+    const previous = rec.spec;
+    rec.spec = Object.freeze({ ...rec.spec, instances: Math.max(0, rec.spec.instances - tasks.length) });
+    rec.version = version;
+    rec.lastScalingAt = version;
+    for (const t of tasks) this.host.kill(t);
+    return this.deploy(rec, 'scale', version, previous);
   }
 
   private parse(json: unknown): { kind: 'ok'; spec: RunSpec } | Invalid {
@@ -210,7 +264,7 @@ export class AppRegistry {
     }
     this.records.set(id, rec);
     this.host.configChanged(id);
-    return { ...(await this.deploy(rec, 'create', version)), created: true };
+    return { ...(await this.deploy(rec, 'create', version, undefined)), created: true };
   }
 
   private withServicePorts(spec: RunSpec, previous: RunSpec | undefined): { kind: 'ok'; spec: RunSpec } | Invalid {
@@ -234,9 +288,22 @@ export class AppRegistry {
     this.host.configChanged(rec.spec.id);
   }
 
-  private async deploy(rec: AppRecord, change: 'create' | 'scale' | 'restart' | 'delete', version: string): Promise<Deployed> {
-    const deployment: Deployment = { id: randomUUID(), version, appId: rec.spec.id, steps: deploymentSteps(change) };
+  private async deploy(
+    rec: AppRecord,
+    change: 'create' | 'scale' | 'restart' | 'delete',
+    version: string,
+    previous: RunSpec | undefined,
+  ): Promise<Deployed> {
+    const deployment: Deployment = {
+      id: randomUUID(),
+      version,
+      appId: rec.spec.id,
+      steps: deploymentSteps(change),
+      ...(previous === undefined ? {} : { previousSpec: runSpecJson(previous) }),
+    };
+    const replaced = rec.deployment;
     rec.deployment = deployment;
+    this.host.deploymentStarted(deployment, replaced);
     this.host.changed(rec.spec.id);
     await this.host.persist();
     return { kind: 'ok', created: false, deployment, app: rec };

@@ -11,6 +11,8 @@ export interface Deployment {
   readonly appId: string;
   /** One action per step, in order; the last one is what is under way. */
   readonly steps: readonly DeploymentAction[];
+  /** The app's spec JSON before this change (absent: the app did not exist), for DELETE /v2/deployments' rollback. */
+  readonly previousSpec?: Record<string, unknown>;
 }
 
 export function deploymentJson(d: Deployment): Record<string, unknown> {

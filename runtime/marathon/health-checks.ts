@@ -81,7 +81,6 @@ export const HealthCheckErrors = {
   portOrPortIndex: 'HealthCheck must specify either a port or a portIndex',
   commandRequired: 'must be defined for protocol COMMAND',
   commandNotAllowed: 'is only allowed for protocol COMMAND',
-  timeoutNotBelowInterval: (interval: number) => `must be less than intervalSeconds (${interval})`,
 } as const;
 
 const NON_NEGATIVE_INT = { integer: true, min: 0 } as const;
@@ -129,9 +128,8 @@ export function readHealthCheck(raw: unknown, path: string, errors: ValidationEr
     problems.push([commandPath, HealthCheckErrors.commandNotAllowed]);
   if (usesPort(protocol) && port !== undefined && portIndex !== undefined)
     problems.push([path, HealthCheckErrors.portOrPortIndex]);
-  // A check still waiting for its answer when the next one is due would overlap itself.
-  if (timeoutSeconds >= intervalSeconds)
-    problems.push([keyPath(path, 'timeoutSeconds'), HealthCheckErrors.timeoutNotBelowInterval(intervalSeconds)]);
+  // timeoutSeconds may exceed intervalSeconds (public DC/OS apps use 10 and 20, Marathon accepts them): a check
+  // never overlaps itself, a probe due while the previous one still waits for its answer is skipped.
   for (const [p, e] of problems) errors.add(p, e);
   if (problems.length > 0) return undefined;
 

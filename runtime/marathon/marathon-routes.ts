@@ -4,17 +4,22 @@
  * slashes, so `/v2/apps/*` routes split the remainder themselves (`tasks` and `restart` are reserved last segments,
  * which is what makes `/v2/apps/group/web/tasks` unambiguous).
  */
-import Fastify, {
+import {
   type FastifyError,
   type FastifyInstance,
   type FastifyPluginAsync,
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import { createHttpServer } from '../http/http-server.ts';
 import { appJson, infoJson, queueEntryJson, taskJson } from './api-json.ts';
 import { normalizeAppId } from './app-id.ts';
+import type { AppRecord } from './app-record.ts';
 import { deploymentJson } from './deployments.ts';
 import type { ChangeResult, KillResult } from './app-registry.ts';
+import { registerEventStream } from './event-stream.ts';
+import { findGroup, groupTree } from './groups.ts';
+import type { MarathonTask } from './task-tracker.ts';
 import { MARATHON_VERSION, type MarathonScheduler } from './marathon-scheduler.ts';
 
 export interface MarathonRoutesOptions {
@@ -42,6 +47,10 @@ const deleteQuery = {
   properties: { force: booleanFlag, scale: booleanFlag, wipe: booleanFlag },
 } as const;
 const tasksQuery = { type: 'object', properties: { status: { type: 'string' } } } as const;
+const killTasksQuery = {
+  type: 'object',
+  properties: { force: booleanFlag, scale: booleanFlag, wipe: booleanFlag, host: { type: 'string' } },
+} as const;
 const deploymentResult = {
   type: 'object',
   properties: { version: { type: 'string' }, deploymentId: { type: 'string' } },
@@ -70,6 +79,8 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
     return reply.code(500).send({ message: 'An unexpected server error occurred' });
   });
 
+  registerEventStream(app, scheduler.eventBus, () => scheduler.currentTime());
+
   app.get('/ping', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('pong'));
 
   app.get('/v2/info', async () => infoJson(scheduler, MARATHON_VERSION, scheduler.httpPort));
@@ -91,7 +102,7 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
   );
 
   app.get<{ Querystring: AppsQuery }>('/v2/apps', { schema: { querystring: appsQuery } }, async (request) => {
-    const embed = embedFlags(request.query.embed, 'apps.');
+    const embed = embedFlags(request.query.embed);
     const idFilter = request.query.id?.toLowerCase();
     const cmdFilter = request.query.cmd?.toLowerCase();
     const apps = scheduler.apps
@@ -113,6 +124,7 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
       reply.header('Location', appLocation(request, result.app.spec.id));
       reply.header('Marathon-Deployment-Id', result.deployment.id);
       const created = appJson(scheduler, result.app, { tasks: true, lastTaskFailure: false, asCreated: true });
+      publishApiPost(scheduler, request, result.app);
       return reply.code(201).send({ ...created, deployments: [{ id: result.deployment.id }] });
     },
   );
@@ -123,7 +135,7 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
     async (request, reply) => {
       const path = request.params['*'];
       if (path === '') {
-        const embed = embedFlags(request.query.embed, 'apps.');
+        const embed = embedFlags(request.query.embed);
         return { apps: scheduler.apps.visible().map((a) => appJson(scheduler, a, embed)) };
       }
       const tasksOf = /^(.*)\/tasks\/?$/.exec(path);
@@ -149,6 +161,7 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
         force: request.query.force,
       });
       if (result.kind !== 'ok') return sendFailure(reply, result);
+      publishApiPost(scheduler, request, result.app);
       if (result.created) reply.code(201).header('Location', appLocation(request, id));
       return sendDeployment(reply, result);
     },
@@ -168,11 +181,20 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
     },
   );
 
-  app.delete<{ Params: { '*': string }; Querystring: { force: boolean; scale: boolean; wipe: boolean } }>(
+  app.delete<{ Params: { '*': string }; Querystring: { force: boolean; scale: boolean; wipe: boolean; host?: string } }>(
     '/v2/apps/*',
-    { schema: { querystring: deleteQuery } },
+    { schema: { querystring: killTasksQuery } },
     async (request, reply) => {
       const path = request.params['*'];
+      const allTasks = /^(.*)\/tasks\/?$/.exec(path);
+      if (allTasks) {
+        const appId = appIdOf(allTasks[1]!);
+        if (appId === undefined || !scheduler.apps.get(appId))
+          return reply.code(404).send({ message: `App '${appId ?? '/' + allTasks[1]!}' does not exist` });
+        const host = request.query.host;
+        const tasks = scheduler.tasksOf(appId).filter((t) => !t.killRequested && (host === undefined || t.host === host));
+        return sendKills(scheduler, reply, await scheduler.apps.killTasks(appId, tasks, request.query));
+      }
       const taskPath = /^(.*)\/tasks\/([^/]+)\/?$/.exec(path);
       if (taskPath) {
         const appId = appIdOf(taskPath[1]!);
@@ -201,7 +223,53 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
     return { tasks };
   });
 
+  app.post<{ Querystring: { force: boolean; scale: boolean; wipe: boolean } }>(
+    '/v2/tasks/delete',
+    { bodyLimit, schema: { querystring: deleteQuery } },
+    async (request, reply) => {
+      const body = readBody(request.body);
+      if (!body.ok) return reply.code(400).send(invalidJson(body.message));
+      const ids = (body.json as { ids?: unknown } | null)?.ids;
+      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+        return reply.code(400).send({ message: "Expected a body {\"ids\": [task ids]}" });
+      const byApp = new Map<string, MarathonTask[]>();
+      for (const id of ids) {
+        const task = scheduler.tasks.get(id);
+        if (task && !task.killRequested) byApp.set(task.appId, [...(byApp.get(task.appId) ?? []), task]);
+      }
+      let last: Parameters<typeof sendKills>[2] = { kind: 'killed', tasks: [] };
+      const killed: MarathonTask[] = [];
+      for (const [appId, tasks] of byApp) {
+        last = await scheduler.apps.killTasks(appId, tasks, request.query);
+        if (last.kind === 'killed') killed.push(...last.tasks);
+        else if (last.kind !== 'ok') return sendKills(scheduler, reply, last);
+      }
+      return sendKills(scheduler, reply, last.kind === 'killed' ? { kind: 'killed', tasks: killed } : last);
+    },
+  );
+
   app.get('/v2/deployments', async () => scheduler.apps.deployments().map(deploymentJson));
+
+  app.delete<{ Params: { id: string }; Querystring: { force: boolean } }>(
+    '/v2/deployments/:id',
+    { schema: { querystring: forceQuery } },
+    async (request, reply) => {
+      const result = await scheduler.apps.cancelDeployment(request.params.id, request.query.force);
+      if (result.kind === 'canceled') return reply.code(202).send();
+      if (result.kind !== 'ok') return sendFailure(reply, result);
+      return sendDeployment(reply, result);
+    },
+  );
+
+  app.get('/v2/groups', async () => groups(scheduler));
+
+  app.get<{ Params: { '*': string } }>('/v2/groups/*', async (request, reply) => {
+    const path = request.params['*'];
+    const id = path.replace(/\/+$/, '') === '' ? '/' : appIdOf(path);
+    const group = id === undefined ? undefined : findGroup(groups(scheduler), id);
+    if (!group) return reply.code(404).send({ message: `Group '${id ?? '/' + path}' does not exist` });
+    return group;
+  });
 
   app.get('/v2/queue', async () => {
     const now = scheduler.currentTime();
@@ -214,16 +282,38 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
   });
 };
 
-/** A fastify instance serving only Marathon's API (the lead may instead register `marathonRoutes` itself). */
+/** A server (the shared one every surface uses) serving only Marathon's API. */
 export async function buildMarathonApp(options: MarathonRoutesOptions): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  const app = createHttpServer({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
   await app.register(marathonRoutes, options);
   return app;
 }
 
-function embedFlags(embed: readonly string[] | undefined, prefix: string): { tasks: boolean; lastTaskFailure: boolean } {
-  const set = new Set(embed ?? []);
-  return { tasks: set.has(`${prefix}tasks`), lastTaskFailure: set.has(`${prefix}lastTaskFailure`) };
+/**
+ * `embed` values of GET /v2/apps. Marathon reads the older `app.` spelling (which the `marathon` Python client
+ * sends) like `apps.`, and `failures` like `lastTaskFailure`; counts, deployments and the rest are always present.
+ */
+function embedFlags(embed: readonly string[] | undefined): { tasks: boolean; lastTaskFailure: boolean } {
+  const set = new Set((embed ?? []).map((e) => e.replace(/^apps?\./, '')));
+  return { tasks: set.has('tasks'), lastTaskFailure: set.has('lastTaskFailure') || set.has('failures') };
+}
+
+function groups(scheduler: MarathonScheduler): ReturnType<typeof groupTree> {
+  const apps = scheduler.apps.visible().map((rec) => ({
+    id: rec.spec.id,
+    version: rec.version,
+    json: appJson(scheduler, rec, { tasks: false, lastTaskFailure: false }),
+  }));
+  return groupTree(apps, new Date(scheduler.currentTime()).toISOString());
+}
+
+/** Marathon tells event subscribers of every app definition posted or put through the API. */
+function publishApiPost(scheduler: MarathonScheduler, request: FastifyRequest, rec: AppRecord): void {
+  scheduler.eventBus.publish('api_post_event', () => ({
+    clientIp: request.ip,
+    uri: request.url.split('?')[0],
+    appDefinition: appJson(scheduler, rec, { tasks: false, lastTaskFailure: false }),
+  }));
 }
 
 /** The app id a URL names (fastify has already percent-decoded it), or undefined when it cannot be one. */
@@ -273,6 +363,16 @@ function sendFailure(reply: FastifyReply, result: Exclude<ChangeResult, { kind: 
 function sendDeployment(reply: FastifyReply, result: Extract<ChangeResult, { kind: 'ok' }>): FastifyReply {
   reply.header('Marathon-Deployment-Id', result.deployment.id);
   return reply.send({ version: result.deployment.version, deploymentId: result.deployment.id });
+}
+
+function sendKills(
+  scheduler: MarathonScheduler,
+  reply: FastifyReply,
+  result: Awaited<ReturnType<MarathonScheduler['apps']['killTasks']>>,
+): FastifyReply {
+  if (result.kind === 'killed') return reply.send({ tasks: result.tasks.map((t) => taskJson(scheduler, t)) });
+  if (result.kind === 'ok') return sendDeployment(reply, result);
+  return sendFailure(reply, result);
 }
 
 function sendKill(scheduler: MarathonScheduler, reply: FastifyReply, result: KillResult): FastifyReply {

@@ -16,6 +16,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { realTimers, type Timers } from '../allocator/allocation-loop.ts';
 import { isTerminal } from '../agent/task-state.ts';
+import { PRIORITY, type Priority } from '../units/unit-journal.ts';
 import type {
   FrameworkInfo,
   OfferView,
@@ -26,9 +27,12 @@ import type {
 import type { MarathonView } from './api-json.ts';
 import { AppRegistry } from './app-registry.ts';
 import type { AppRecord } from './app-record.ts';
+import { deploymentJson, type Deployment } from './deployments.ts';
 import { HealthMonitor, type HealthCheckResult } from './health-monitor.ts';
 import { planInstances, type PlanTask } from './instance-plan.ts';
 import { LaunchBackoff } from './launch-backoff.ts';
+import { DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS, DEFAULT_LAUNCH_TOKENS, LaunchTokens } from './launch-tokens.ts';
+import { MarathonEventBus } from './marathon-events.ts';
 import { MarathonStore, type StoredState } from './marathon-store.ts';
 import { OfferInterest } from './offer-interest.ts';
 import { answerOffers, type WaitingApp } from './offer-responder.ts';
@@ -66,6 +70,15 @@ export interface MarathonSchedulerOptions {
   /** refuse_seconds for declined offers and unused parts of accepted ones (Marathon's decline_offer_duration). */
   declineOfferSeconds?: number;
   reconciliationIntervalMs?: number;
+  /** Task launches allowed per refresh interval, across all apps (Marathon's --launch_tokens). Default 100. */
+  launchTokens?: number;
+  /** How often the launch tokens are refilled (Marathon's --launch_token_refresh_interval). Default 30 s. */
+  launchTokenRefreshIntervalMs?: number;
+  /**
+   * Instances launched on one offer at most (Marathon's --max_instances_per_offer). Default 5, as Marathon's: an
+   * agent's launches are spread over allocation cycles, so a burst of process spawns never stalls the event loop.
+   */
+  maxInstancesPerOffer?: number;
   /** A task that ran this long before failing resets its app's launch backoff (when the app has no checks). */
   backoffResetAfterMs?: number;
   servicePortRange?: ServicePortRange;
@@ -73,12 +86,14 @@ export interface MarathonSchedulerOptions {
   /** Marathon's clock, epoch ms: versions, timestamps, backoff, health grace periods, unreachable timeouts. */
   now?: () => number;
   random?: () => number;
-  log?: (message: string) => void;
+  /** Where Marathon's messages go (the unit's journal); priority is syslog's (PRIORITY), info when omitted. */
+  log?: (message: string, priority?: Priority) => void;
   /** The master ended the subscription (framework removed or replaced): the unit should fail. */
   onSubscriptionLost?: (message: string) => void;
 }
 
 const ONE_WEEK_SECS = 7 * 24 * 3600;
+const DEFAULT_MAX_INSTANCES_PER_OFFER = 5;
 
 export class MarathonScheduler implements MarathonView {
   readonly store: MarathonStore;
@@ -91,12 +106,20 @@ export class MarathonScheduler implements MarathonView {
   readonly failoverTimeoutSecs: number;
   readonly httpPort: number;
   readonly frameworkName: string;
+  readonly frameworkUser: string;
+  readonly launchTokens: number;
+  readonly launchTokenRefreshIntervalMs: number;
+  readonly maxInstancesPerOffer: number;
+  readonly reconciliationIntervalMs: number;
+  /** What GET /v2/events streams. */
+  readonly eventBus: MarathonEventBus;
   private readonly options: MarathonSchedulerOptions;
   private readonly timers: Timers;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly log: (message: string) => void;
+  private readonly log: (message: string, priority?: Priority) => void;
   private readonly backoff: LaunchBackoff;
+  private readonly tokens: LaunchTokens;
   private readonly health: HealthMonitor;
   private readonly unreachable: UnreachableTimers;
   private readonly interest = new OfferInterest();
@@ -107,6 +130,7 @@ export class MarathonScheduler implements MarathonView {
   private commandCwd: string | undefined;
   private readonly dirty = new Set<string>();
   private convergeQueued = false;
+  private pendingOffers: OfferView[] = [];
   private reconcileTimer: unknown;
 
   constructor(options: MarathonSchedulerOptions) {
@@ -115,7 +139,7 @@ export class MarathonScheduler implements MarathonView {
     this.timers = options.timers ?? realTimers;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.log = options.log ?? ((m) => console.error(`marathon: ${m}`));
+    this.log = options.log ?? (() => {});
     this.frameworkRoles = options.roles ?? ['slave_public'];
     this.acceptedRolesDefault = options.defaultAcceptedResourceRoles ?? ['*'];
     this.declineOfferSeconds = options.declineOfferSeconds ?? 120;
@@ -123,6 +147,22 @@ export class MarathonScheduler implements MarathonView {
     this.failoverTimeoutSecs = options.failoverTimeoutSecs ?? ONE_WEEK_SECS;
     this.httpPort = options.httpPort ?? 8080;
     this.frameworkName = options.frameworkName ?? 'marathon';
+    this.frameworkUser = options.user ?? currentUser();
+    this.launchTokens = options.launchTokens ?? DEFAULT_LAUNCH_TOKENS;
+    this.launchTokenRefreshIntervalMs = options.launchTokenRefreshIntervalMs ?? DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS;
+    this.reconciliationIntervalMs = options.reconciliationIntervalMs ?? 600_000;
+    this.maxInstancesPerOffer = options.maxInstancesPerOffer ?? DEFAULT_MAX_INSTANCES_PER_OFFER;
+    this.eventBus = new MarathonEventBus(this.now);
+    this.tokens = new LaunchTokens({
+      tokens: this.launchTokens,
+      refreshIntervalMs: this.launchTokenRefreshIntervalMs,
+      timers: this.timers,
+      onRefill: () => {
+        if (!this.running) return;
+        this.interest.wantRevive();
+        for (const rec of this.apps.all()) if (rec.launchWanted > 0) this.markDirty(rec.spec.id);
+      },
+    });
     this.backoff = new LaunchBackoff({
       now: this.now,
       timers: this.timers,
@@ -162,6 +202,12 @@ export class MarathonScheduler implements MarathonView {
       changed: (appId) => this.markDirty(appId),
       configChanged: (appId) => this.backoff.reset(appId),
       persist: () => this.persist(),
+      deploymentStarted: (deployment, replaced) => {
+        if (replaced) this.eventBus.publish('deployment_failed', () => ({ id: replaced.id, plan: planJson(replaced) }));
+        this.eventBus.publish('deployment_info', () => ({ plan: planJson(deployment), currentStep: currentStepJson(deployment) }));
+      },
+      deploymentCanceled: (deployment) =>
+        this.eventBus.publish('deployment_failed', () => ({ id: deployment.id, plan: planJson(deployment) })),
     });
   }
 
@@ -209,11 +255,14 @@ export class MarathonScheduler implements MarathonView {
     if (this.reconcileTimer !== undefined) this.timers.clearTimeout(this.reconcileTimer);
     this.reconcileTimer = undefined;
     this.backoff.stop();
+    this.tokens.stop();
     this.unreachable.cancelAll();
     this.health.stopAll();
     const conn = this.conn;
     this.conn = undefined;
     this.events = undefined;
+    // Offers not yet answered go back with the subscription.
+    this.pendingOffers = [];
     conn?.disconnect();
     if (wasRunning) await this.persist();
     await this.store.flush();
@@ -225,7 +274,7 @@ export class MarathonScheduler implements MarathonView {
     return {
       ...(this.frameworkIdValue === undefined ? {} : { id: this.frameworkIdValue }),
       name: this.frameworkName,
-      user: this.options.user ?? currentUser(),
+      user: this.frameworkUser,
       roles: [...this.frameworkRoles],
       hostname: this.options.hostname,
       webuiUrl: `http://${this.leader}`,
@@ -244,7 +293,7 @@ export class MarathonScheduler implements MarathonView {
     } catch (err) {
       if (this.frameworkIdValue === undefined || !/has been removed/.test(String(err))) throw err;
       // The master tore the framework down while Marathon was away: its tasks are gone, start afresh.
-      this.log(`framework ${this.frameworkIdValue} was removed by the master; registering anew`);
+      this.log(`framework ${this.frameworkIdValue} was removed by the master; registering anew`, PRIORITY.warning);
       this.frameworkIdValue = undefined;
       for (const t of this.tasks.all()) this.forgetTask(t);
       conn = await this.options.master.subscribe(this.frameworkInfo(), events);
@@ -279,7 +328,7 @@ export class MarathonScheduler implements MarathonView {
       },
       error: (message) => {
         if (this.events !== events) return;
-        this.log(`subscription ended: ${message}`);
+        this.log(`subscription ended: ${message}`, PRIORITY.err);
         this.conn = undefined;
         this.events = undefined;
         this.options.onSubscriptionLost?.(message);
@@ -304,7 +353,7 @@ export class MarathonScheduler implements MarathonView {
       if (!this.running) return;
       this.reconcile();
       this.scheduleReconciliation();
-    }, this.options.reconciliationIntervalMs ?? 600_000);
+    }, this.reconciliationIntervalMs);
   }
 
   // ---- persistence ----------------------------------------------------------------------------------------------
@@ -324,12 +373,12 @@ export class MarathonScheduler implements MarathonView {
 
   /** For changes no API caller waits for (task updates): a failed write is logged, and the next one retries. */
   private persistSoon(): void {
-    this.persist().catch((err: unknown) => this.log(`cannot save state: ${String(err)}`));
+    this.persist().catch((err: unknown) => this.log(`cannot save state: ${String(err)}`, PRIORITY.err));
   }
 
   private restore(state: StoredState): void {
     this.frameworkIdValue = state.frameworkId;
-    this.apps.restore(state.apps, this.log);
+    this.apps.restore(state.apps, (m) => this.log(m, PRIORITY.warning));
     for (const task of state.tasks) this.tasks.add({ ...task, ipAddresses: [...task.ipAddresses] });
     for (const task of this.tasks.all()) {
       if (taskPhase(task) === 'running') this.watchHealth(task);
@@ -369,6 +418,7 @@ export class MarathonScheduler implements MarathonView {
       if (!isTerminal(u.state) && u.state !== 'TASK_UNKNOWN') this.conn?.kill(u.taskId, u.agentId);
       return;
     }
+    if (task.state !== u.state) this.publishStatus(task, u);
     if (isTerminal(u.state) || u.state === 'TASK_UNKNOWN') return this.taskEnded(task, u);
     if (u.state === 'TASK_UNREACHABLE') {
       // Being killed anyway: nothing to wait for, and the kill stands should the agent come back.
@@ -401,6 +451,20 @@ export class MarathonScheduler implements MarathonView {
       this.markDirty(task.appId);
       this.persistSoon();
     }
+  }
+
+  private publishStatus(task: MarathonTask, u: TaskStatusUpdate): void {
+    this.eventBus.publish('status_update_event', () => ({
+      slaveId: task.agentId,
+      taskId: task.id,
+      taskStatus: u.state,
+      message: u.message ?? '',
+      appId: task.appId,
+      host: task.host,
+      ipAddresses: task.ipAddresses.map((a) => ({ ipAddress: a.ipAddress, protocol: a.protocol })),
+      ports: [...task.ports],
+      version: task.version,
+    }));
   }
 
   private taskEnded(task: MarathonTask, u: TaskStatusUpdate): void {
@@ -459,6 +523,13 @@ export class MarathonScheduler implements MarathonView {
   private healthChanged(taskId: string): void {
     const task = this.tasks.get(taskId);
     if (!task) return;
+    this.eventBus.publish('health_status_changed_event', () => ({
+      appId: task.appId,
+      taskId: task.id,
+      instanceId: task.id,
+      version: task.version,
+      alive: this.health.isHealthy(taskId),
+    }));
     if (this.health.isHealthy(taskId) && !task.everHealthy) {
       task.everHealthy = true;
       this.persistSoon();
@@ -469,7 +540,7 @@ export class MarathonScheduler implements MarathonView {
   private killUnhealthy(taskId: string, cause: string): void {
     const task = this.tasks.get(taskId);
     if (!task || task.killRequested) return;
-    this.log(`killing task ${taskId}: it failed its health check (${cause})`);
+    this.log(`killing task ${taskId}: it failed its health check (${cause})`, PRIORITY.warning);
     task.killedUnhealthy = true;
     this.kill(task);
     this.persistSoon();
@@ -497,7 +568,8 @@ export class MarathonScheduler implements MarathonView {
     if (!conn) return;
     let launchable = 0;
     for (const rec of this.apps.all()) if (!rec.deleted) launchable += this.launchable(rec);
-    const call = this.interest.decide(launchable);
+    // Out of launch tokens nothing can launch: offers are suppressed until the refill revives them.
+    const call = this.interest.decide(Math.min(launchable, this.tokens.available));
     if (call === 'revive') conn.revive();
     else if (call === 'suppress') conn.suppress();
   }
@@ -533,7 +605,9 @@ export class MarathonScheduler implements MarathonView {
     }
     for (const v of [...rec.previousSpecs.keys()]) if (!tasks.some((t) => t.configVersion === v)) rec.previousSpecs.delete(v);
     if (plan.complete && rec.deployment) {
+      const done = rec.deployment;
       rec.deployment = undefined;
+      this.eventBus.publish('deployment_success', () => ({ id: done.id, plan: planJson(done) }));
       return true;
     }
     return plan.kill.length > 0;
@@ -575,30 +649,58 @@ export class MarathonScheduler implements MarathonView {
 
   // ---- offers ---------------------------------------------------------------------------------------------------
 
+  /**
+   * Offers are answered one per macrotask: each accepted offer makes its agent spawn up to max_instances_per_offer
+   * processes (~10 ms each), and answering a whole batch in one go would hold the event loop for all of them.
+   */
   private onOffers(offers: OfferView[]): void {
+    const start = this.pendingOffers.length === 0;
+    this.pendingOffers.push(...offers);
+    if (start) this.answerNextOffer();
+  }
+
+  private answerNextOffer(): void {
+    const offer = this.pendingOffers.shift();
+    if (offer === undefined) return;
+    this.answerOffers([offer]);
+    if (this.pendingOffers.length > 0) setImmediate(() => this.answerNextOffer());
+  }
+
+  private answerOffers(offers: OfferView[]): void {
     const conn = this.conn;
     if (!conn || !this.running) return;
     // Decide on current plans, not ones a queued pass has yet to update.
     if (this.convergeQueued) this.converge();
+    // The launch tokens left go to the apps waiting longest first.
+    let budget = this.tokens.available;
     const waiting: WaitingApp[] = this.apps
       .all()
       .filter((rec) => !rec.deleted && this.launchable(rec) > 0)
       .sort((a, b) => (a.waitingSince ?? 0) - (b.waitingSince ?? 0))
-      .map((rec) => ({
+      .map((rec) => {
+        const wanted = Math.min(this.launchable(rec), budget);
+        budget -= wanted;
+        return { rec, wanted };
+      })
+      .filter((w) => w.wanted > 0)
+      .map(({ rec, wanted }) => ({
         rec,
-        wanted: this.launchable(rec),
+        wanted,
         placed: this.tasks
           .ofApp(rec.spec.id)
           .filter((t) => !t.killRequested && !t.inactive)
           .map((t) => ({ hostname: t.host, attributes: t.attributes })),
         acceptedRoles: rec.spec.acceptedResourceRoles ?? this.acceptedRolesDefault,
       }));
+    let launches = 0;
     const launched = answerOffers(offers, waiting, {
       conn,
       refuseSeconds: this.declineOfferSeconds,
+      maxInstancesPerOffer: this.maxInstancesPerOffer,
       random: this.random,
       now: this.now(),
       launch: (rec, offer, placement) => {
+        launches++;
         const task = this.newTask(rec, offer, placement.hostPorts);
         return buildTaskLaunch(rec.spec, {
           taskId: task.id,
@@ -609,6 +711,7 @@ export class MarathonScheduler implements MarathonView {
         });
       },
     });
+    this.tokens.use(launches);
     if (launched) this.persistSoon();
   }
 
@@ -635,6 +738,17 @@ export class MarathonScheduler implements MarathonView {
     this.markDirty(rec.spec.id);
     return task;
   }
+}
+
+/** A deployment as Marathon's deployment events carry it. */
+function planJson(d: Deployment): Record<string, unknown> {
+  const json = deploymentJson(d);
+  return { id: d.id, version: d.version, steps: json.steps, affectedApps: [d.appId] };
+}
+
+function currentStepJson(d: Deployment): Record<string, unknown> {
+  const current = d.steps[d.steps.length - 1];
+  return { actions: current === undefined ? [] : [{ action: current, app: d.appId }] };
 }
 
 function currentUser(): string {

@@ -34,12 +34,14 @@ export function placeOnOffer(
   candidates: readonly PlacementCandidate[],
   random: () => number,
   report: PlacementReport,
+  /** Marathon's max_instances_per_offer: no more than this many instances go on one offer. */
+  maxInstances = Infinity,
 ): Placement[] {
   const node: PlacementNode = { hostname: offer.hostname, attributes: offer.attributes };
   let remaining = offer.resources;
   const placements: Placement[] = [];
   for (const candidate of candidates) {
-    while (candidate.wanted > 0) {
+    while (candidate.wanted > 0 && placements.length < maxInstances) {
       if (!matchesConstraints(candidate.spec.constraints, node, candidate.placed)) {
         report.rejected(candidate, 'UnfulfilledConstraint');
         break;

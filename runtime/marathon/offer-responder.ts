@@ -20,6 +20,8 @@ export interface WaitingApp {
 export interface OfferResponderContext {
   conn: Pick<SchedulerConnection, 'accept' | 'decline'>;
   refuseSeconds: number;
+  /** At most this many instances per offer (Marathon's max_instances_per_offer). */
+  maxInstancesPerOffer: number;
   random: () => number;
   now: number;
   /** Records the task for a placement and returns what to launch. */
@@ -38,13 +40,19 @@ export function answerOffers(offers: readonly OfferView[], waiting: readonly Wai
   let launched = false;
   for (const offer of offers) {
     const rejected = new Set<AppRecord>();
-    const placements = placeOnOffer(offer, candidates, ctx.random, {
-      rejected: (c, reason) => {
-        const rec = recordOf.get(c)!;
-        rec.offerStats.rejections.set(reason, (rec.offerStats.rejections.get(reason) ?? 0) + 1);
-        rejected.add(rec);
+    const placements = placeOnOffer(
+      offer,
+      candidates,
+      ctx.random,
+      {
+        rejected: (c, reason) => {
+          const rec = recordOf.get(c)!;
+          rec.offerStats.rejections.set(reason, (rec.offerStats.rejections.get(reason) ?? 0) + 1);
+          rejected.add(rec);
+        },
       },
-    });
+      ctx.maxInstancesPerOffer,
+    );
     const used = new Set(placements.map((p) => recordOf.get(p.candidate)!));
     for (const rec of new Set([...used, ...rejected])) rec.offerStats.count(used.has(rec), ctx.now);
     if (placements.length === 0) {
@@ -52,7 +60,10 @@ export function answerOffers(offers: readonly OfferView[], waiting: readonly Wai
       continue;
     }
     const launches = placements.map((p) => ctx.launch(recordOf.get(p.candidate)!, offer, p));
-    ctx.conn.accept([offer.id], launches, filters);
+    // Stopped at the per-offer limit with instances still wanted: the rest of the agent is wanted at the next
+    // allocation, so it is given back without a refuse filter.
+    const capped = placements.length >= ctx.maxInstancesPerOffer && candidates.some((c) => c.wanted > 0);
+    ctx.conn.accept([offer.id], launches, capped ? { refuseSeconds: 0 } : filters);
     launched = true;
   }
   return launched;

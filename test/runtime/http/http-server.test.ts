@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from '../../../runtime/http/http-server.ts';
@@ -27,6 +28,11 @@ function testServer(internal: unknown[] = []): FastifyInstance {
     throw new HttpError(409, 'Framework already exists');
   });
   app.get('/json', async (request, reply) => sendJson(request, reply, { a: 1 }));
+  app.delete<{ Querystring: { force: boolean; name?: string } }>(
+    '/flags',
+    { schema: { querystring: { type: 'object', properties: { force: { type: 'boolean', default: false }, name: { type: 'string' } } } } },
+    async (request) => ({ force: request.query.force, name: request.query.name ?? null, body: request.body ?? null }),
+  );
   return app;
 }
 
@@ -185,6 +191,59 @@ test('an unsupported body type is a 415 naming the type', async () => {
     const res = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<a/>' });
     assert.equal(res.status, 415);
     assert.deepEqual(await res.json(), { message: "Unsupported Media Type: 'text/xml'" });
+  } finally {
+    await app.close();
+  }
+});
+
+/** A request as the `marathon` Python client (requests) sends it: JSON content type, Content-Length: 0. */
+function bodilessJsonRequest(url: string, method: string): Promise<{ status: number; body: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: { 'content-type': 'application/json', 'content-length': '0' }, timeout: 5000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('boolean query parameters are read case-insensitively (?force=True, as Python clients send them)', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    for (const [given, expected] of [['True', true], ['FALSE', false], ['true', true], ['false', false]] as const) {
+      const res = await fetch(`${url}/flags?force=${given}`, { method: 'DELETE' });
+      assert.equal(res.status, 200, given);
+      assert.equal(((await res.json()) as { force: boolean }).force, expected, given);
+    }
+    // A string parameter keeps its case; a boolean one that is neither true nor false is still refused.
+    assert.equal(((await (await fetch(`${url}/flags?name=True`, { method: 'DELETE' })).json()) as { name: string }).name, 'True');
+    const bad = await fetch(`${url}/flags?force=yes`, { method: 'DELETE' });
+    assert.equal(bad.status, 400);
+    assert.match(((await bad.json()) as { message: string }).message, /force/);
+  } finally {
+    await app.close();
+  }
+});
+
+test('an empty body with a JSON content type is no body, on a body-less route and one that takes a body', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    assert.deepEqual(await bodilessJsonRequest(`${url}/flags?force=True`, 'DELETE'), {
+      status: 200,
+      body: { force: true, name: null, body: null },
+    });
+    assert.deepEqual(await bodilessJsonRequest(`${url}/echo`, 'POST'), { status: 200, body: {} });
+    // A body that is there is still parsed, and still refused when malformed.
+    const res = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    assert.deepEqual(await res.json(), { got: { a: 1 } });
+    const proto = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"__proto__":{"x":1}}' });
+    assert.equal(proto.status, 400);
   } finally {
     await app.close();
   }

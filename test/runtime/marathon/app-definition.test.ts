@@ -9,6 +9,7 @@ import { AppIdErrors } from '../../../runtime/marathon/app-id.ts';
 import { HealthCheckErrors } from '../../../runtime/marathon/health-checks.ts';
 import { PortErrors } from '../../../runtime/marathon/port-definitions.ts';
 import type { MarathonValidationError } from '../../../runtime/marathon/validation-errors.ts';
+import { UnsupportedErrors } from '../../../runtime/marathon/unsupported-fields.ts';
 
 function parseOk(json: unknown): AppDefinition {
   const result = parseAppDefinition(json);
@@ -318,12 +319,31 @@ test('MESOS_HTTP / MESOS_TCP are accepted and printed back as given; protocol ca
   assert.equal(mesosTcp.healthChecks[0]?.portIndex, 0);
 });
 
+test('a health check timeout may be as long as its interval or longer, as public DC/OS apps have it', () => {
+  const app = parseOk({
+    id: '/web',
+    cmd: 'x',
+    portDefinitions: [{ port: 0 }],
+    healthChecks: [
+      { protocol: 'HTTP', intervalSeconds: 10, timeoutSeconds: 20 },
+      { protocol: 'COMMAND', command: { value: 'true' }, intervalSeconds: 5, timeoutSeconds: 5 },
+    ],
+  });
+  assert.deepEqual(
+    app.healthChecks.map((c) => [c.intervalSeconds, c.timeoutSeconds]),
+    [
+      [10, 20],
+      [5, 5],
+    ],
+  );
+});
+
 test('health check validation', () => {
   const error = parseErr({
     id: '/web',
     cmd: 'x',
     healthChecks: [
-      { protocol: 'HTTP', intervalSeconds: 10, timeoutSeconds: 10 },
+      { protocol: 'HTTP', intervalSeconds: 10, timeoutSeconds: 20 },
       { protocol: 'COMMAND' },
       { protocol: 'TCP', command: { value: 'true' } },
       { protocol: 'GOPHER', gracePeriodSeconds: -1, maxConsecutiveFailures: 'three', ignoreHttp1xx: 1 },
@@ -333,7 +353,6 @@ test('health check validation', () => {
     ],
   });
   assert.deepEqual(errorsByPath(error), {
-    '/healthChecks(0)/timeoutSeconds': [HealthCheckErrors.timeoutNotBelowInterval(10)],
     '/healthChecks(1)/command': [HealthCheckErrors.commandRequired],
     '/healthChecks(2)/command': [HealthCheckErrors.commandNotAllowed],
     '/healthChecks(3)/protocol': ['error.unknown.enum.literal'],
@@ -402,4 +421,52 @@ test('accepted resource roles', () => {
     '/acceptedResourceRoles(3)': ['A role name must not include a space (\\x20) character.'],
     '/acceptedResourceRoles(4)': ['error.expected.jsstring'],
   });
+});
+
+test('fields minidc cannot honour are refused naming the field, rather than silently dropped', () => {
+  const error = parseErr({
+    id: '/web',
+    cmd: 'x',
+    container: { type: 'DOCKER', docker: { image: 'nginx' }, volumes: [{ containerPath: '/data', mode: 'RW' }] },
+    fetch: [{ uri: 'https://example.com/app.tgz' }],
+    uris: ['https://example.com/app.tgz'],
+    readinessChecks: [{ name: 'ready' }],
+    dependencies: ['/db'],
+    networks: [{ mode: 'container', name: 'dcos' }],
+    secrets: { s: { source: 'x' } },
+    executor: '/opt/my-executor',
+  });
+  assert.deepEqual(errorsByPath(error), {
+    '/fetch': [UnsupportedErrors.fetch],
+    '/uris': [UnsupportedErrors.fetch],
+    '/readinessChecks': [UnsupportedErrors.readinessChecks],
+    '/dependencies': [UnsupportedErrors.dependencies],
+    '/secrets': [UnsupportedErrors.secrets],
+    '/executor': [UnsupportedErrors.executor],
+    '/networks': [UnsupportedErrors.networks],
+    '/container/docker': [UnsupportedErrors.docker],
+    '/container/volumes': [UnsupportedErrors.volumes],
+  });
+  assert.deepEqual(errorsByPath(parseErr({ id: '/web', cmd: 'x', container: {} })), {
+    '/container/type': [UnsupportedErrors.containerType],
+  });
+});
+
+test('the empty values Marathon prints are accepted, and a MESOS container without an image is kept', () => {
+  const app = parseOk({
+    id: '/web',
+    cmd: 'x',
+    container: { type: 'MESOS', volumes: [] },
+    fetch: [],
+    uris: [],
+    storeUrls: [],
+    readinessChecks: [],
+    dependencies: [],
+    networks: [{ mode: 'host' }],
+    secrets: {},
+    executor: '',
+    ipAddress: null,
+  });
+  assert.deepEqual(app.container, { type: 'MESOS', volumes: [] });
+  assert.equal(parseOk({ id: '/web', cmd: 'x' }).container, undefined);
 });

@@ -116,3 +116,17 @@ test('a probe still running when the next is due is not started twice; unwatch s
   assert.equal(h.requests.length, 2);
   assert.deepEqual(h.monitor.results('t1'), []);
 });
+
+test('a check whose timeout exceeds its interval never overlaps itself: probes due meanwhile are skipped', async () => {
+  const answers: ((r: ProbeResult) => void)[] = [];
+  const h = setup(() => new Promise<ProbeResult>((resolve) => answers.push(resolve)));
+  h.monitor.watch('t1', [check({ intervalSeconds: 10, timeoutSeconds: 20 })], target, 0);
+  await h.time.advance(35_000);
+  assert.equal(h.requests.length, 1);
+  assert.equal(h.requests[0]?.timeoutMs, 20_000);
+  answers[0]!({ healthy: true });
+  await h.time.advance(0);
+  assert.equal(h.monitor.isHealthy('t1'), true);
+  await h.time.advance(5_000);
+  assert.equal(h.requests.length, 2);
+});

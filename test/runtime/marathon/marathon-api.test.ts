@@ -23,7 +23,20 @@ test('GET /ping answers pong; /v2/info and /v2/leader name this Marathon', async
   assert.equal(info.body.frameworkId, c.marathon.frameworkId);
   assert.equal(info.body.leader, c.marathon.leader);
   assert.equal(info.body.marathon_config.mesos_role, 'slave_public');
-  assert.deepEqual(info.body.marathon_config.default_accepted_resource_roles, ['*']);
+  // Marathon 1.11's field set: clients (the marathon Python client) build models from it and reject others.
+  assert.equal('default_accepted_resource_roles' in info.body.marathon_config, false);
+  assert.equal(info.body.marathon_config.launch_token, 100);
+  assert.equal(info.body.marathon_config.launch_token_refresh_interval, 30000);
+  assert.deepEqual(Object.keys(info.body.zookeeper_config).sort(), [
+    'zk',
+    'zk_compression',
+    'zk_compression_threshold',
+    'zk_connection_timeout',
+    'zk_max_node_size',
+    'zk_max_versions',
+    'zk_session_timeout',
+    'zk_timeout',
+  ]);
 
   const leader = await c.api('GET', '/v2/leader');
   assert.deepEqual(leader.body, { leader: c.marathon.leader });
@@ -264,4 +277,23 @@ test('DELETE /v2/apps/{id} returns the deployment, removes the app and kills its
   const fw = c.master.frameworks.get(c.marathon.frameworkId!)!;
   for (const b of before) assert.equal(fw.completedTasks.find((t) => t.id === b.id)?.state, 'TASK_KILLED');
   await until('the deployment finished', async () => (await c.api('GET', '/v2/deployments')).body.length === 0);
+});
+
+test('POST /v2/apps with a Docker container is a 422 naming /container/docker; an app read with GET can be PUT back', async () => {
+  const docker = await c.api('POST', '/v2/apps', {
+    id: '/docker-web',
+    cmd: 'nginx',
+    container: { type: 'DOCKER', docker: { image: 'nginx:1.25' } },
+  });
+  assert.equal(docker.status, 422);
+  assert.deepEqual(docker.body.details, [{ path: '/container/docker', errors: ['not supported, tasks run as processes'] }]);
+  assert.equal((await c.api('GET', '/v2/apps/docker-web')).status, 404);
+
+  const created = await c.api('POST', '/v2/apps', { id: '/roundtrip', cmd: 'sleep 100', cpus: 0.1, mem: 16, instances: 0, container: { type: 'MESOS' } });
+  assert.equal(created.status, 201);
+  const app = (await c.api('GET', '/v2/apps/roundtrip')).body.app;
+  assert.deepEqual(app.container, { type: 'MESOS', volumes: [] });
+  const put = await c.api('PUT', '/v2/apps/roundtrip?force=true', { ...app, cmd: 'sleep 200' });
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  await c.api('DELETE', '/v2/apps/roundtrip?force=true');
 });
