@@ -3,6 +3,12 @@
  * dir, and reports their status. Like a Mesos agent with checkpointing, its tasks outlive the agent process: when
  * the agent stops (its unit stopped) the tasks keep running, updates are held, and on start the agent re-registers
  * with the same id, reports what still runs and sends what it held.
+ *
+ * They outlive the agent's OS process too (kill -9 of minidc): each task is checkpointed under `meta/` (task,
+ * pid + start time, latest status) before the master hears of it, and a fresh agent process recovers from those
+ * checkpoints before registering — re-attaching to live processes (`recover=reconnect`, reported RUNNING, so the
+ * master and Marathon keep them) or killing them (`recover=cleanup`); a task whose process died meanwhile is
+ * reported TASK_FAILED. Nothing is left running that no one knows about.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -11,10 +17,19 @@ import type { Resources } from '../allocator/resources.ts';
 import type { AgentEndpoint, AgentInfo, AgentSession, RunningTaskReport } from '../master/agent-api.ts';
 import type { FrameworkInfo, TaskLaunch } from '../master/scheduler-api.ts';
 import { writeFileAtomic } from '../storage/atomic-file.ts';
-import type { Executor } from './executor.ts';
+import { PRIORITY } from '../units/unit-journal.ts';
+import type { Executor, ExecutorLog } from './executor.ts';
 import { AgentCounters } from './agent-counters.ts';
+import { signalProcessGroup } from './process-group.ts';
+import { isRunning, processIdentity } from './process-identity.ts';
+import { TaskCheckpointStore, type TaskCheckpoint } from './task-checkpoint.ts';
+import type { TaskSpec } from './task-spec.ts';
 import { isTerminal, type TaskState } from './task-state.ts';
 import type { TaskStatus } from './task-status.ts';
+
+/** Mesos's `--recover`: re-attach to the tasks a previous agent process left running, or kill them. */
+export type RecoverMode = 'reconnect' | 'cleanup';
+export const RECOVER_MODES: readonly RecoverMode[] = ['reconnect', 'cleanup'];
 
 /** The master as an agent sees it. */
 export interface MasterLink {
@@ -34,6 +49,10 @@ export interface AgentOptions {
   version: string;
   /** Mesos `--max_completed_executors_per_framework` (150). */
   maxCompletedTasksPerFramework?: number;
+  /** What to do with tasks found checkpointed on the first start (default reconnect). */
+  recover?: RecoverMode;
+  /** The agent unit's journal. */
+  log?: ExecutorLog;
   now?: () => number;
 }
 
@@ -49,6 +68,8 @@ export interface AgentTask {
   readonly statuses: TaskStatus[];
   /** Epoch seconds. */
   readonly launchedAt: number;
+  /** The process's pid and start time are in the checkpoint (they are written once). */
+  pidCheckpointed?: boolean;
 }
 
 export interface AgentFramework {
@@ -70,6 +91,14 @@ export class Agent {
   private held: { frameworkId: string; taskId: string; status: TaskStatus }[] = [];
   private readonly now: () => number;
   private readonly maxCompleted: number;
+  private readonly log: ExecutorLog;
+  /** Only executors that can re-attach get checkpoints: simulated tasks do not outlive the process anyway. */
+  private readonly checkpoints: TaskCheckpointStore | undefined;
+  /** Checkpoint writes per container, chained so each task's updates reach the master in order, after its write. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private recovered = false;
+  /** Recovered tasks as checkpointed, reported at registration even if found dead since (their end follows). */
+  private recoveredReports: RunningTaskReport[] = [];
 
   /** The port the agent's HTTP surface is bound to (part of its pid); set before `start` when bound late. */
   port: number;
@@ -78,6 +107,8 @@ export class Agent {
     this.port = options.port;
     this.now = options.now ?? Date.now;
     this.maxCompleted = options.maxCompletedTasksPerFramework ?? 150;
+    this.log = options.log ?? (() => {});
+    this.checkpoints = options.executor.recover ? new TaskCheckpointStore(options.workDir) : undefined;
   }
 
   get pid(): string {
@@ -101,6 +132,12 @@ export class Agent {
   async start(): Promise<void> {
     this.startTime = this.now() / 1000;
     if (this.id === undefined) this.id = await readOptional(this.idFile);
+    if (!this.recovered && this.id !== undefined) {
+      // Once only, even if it fails midway: recovering a task twice would report a live one as a duplicate.
+      this.recovered = true;
+      await this.recoverTasks(this.id);
+    }
+    this.recovered = true;
     this.online = true;
     const reports: RunningTaskReport[] = [];
     for (const fw of this.frameworks.values())
@@ -108,6 +145,8 @@ export class Agent {
         const latest = t.statuses[t.statuses.length - 1];
         if (latest && !isTerminal(latest.state)) reports.push({ frameworkId: fw.info.id, launch: t.launch, role: t.role, latest });
       }
+    for (const r of this.recoveredReports)
+      if (!reports.some((x) => x.launch.taskId === r.launch.taskId && x.frameworkId === r.frameworkId)) reports.push(r);
     const info: AgentInfo = {
       ...(this.id === undefined ? {} : { id: this.id }),
       hostname: this.options.hostname,
@@ -129,6 +168,7 @@ export class Agent {
       await writeFileAtomic(this.idFile, this.id);
     }
     this.counters.registered = true;
+    this.recoveredReports = [];
     const held = this.held;
     this.held = [];
     for (const h of held) this.session.statusUpdate(h.frameworkId, h.taskId, h.status);
@@ -210,25 +250,129 @@ export class Agent {
     };
     fw.tasks.set(launch.taskId, task);
     this.counters.taskTransition(undefined, 'TASK_STAGING');
-    this.options.executor.launch(
-      {
-        taskId: launch.taskId,
-        frameworkId: framework.id,
-        executorId,
-        containerId,
-        command: launch.command,
-        env: launch.env ?? {},
-        sandboxDir: directory,
-        ports,
-        host: this.options.ip,
-        ...(launch.user === undefined ? {} : { user: launch.user }),
-        ...(launch.killGracePeriodMs === undefined ? {} : { killGracePeriodMs: launch.killGracePeriodMs }),
-      },
-      (status) => this.onStatus(fw, task, status),
-    );
+    const spec = this.taskSpec(task);
+    const start = () => this.options.executor.launch(spec, (status) => this.onStatus(fw, task, status));
+    const store = this.checkpoints;
+    if (!store) return start();
+    // The checkpoint first: a crash after the launch must leave a trace of the task.
+    this.checkpointStep(task, () =>
+      store.saveTask(agentId, framework, { frameworkId: framework.id, executorId, containerId, role, launch, directory, ports, launchedAt: task.launchedAt }),
+    ).then(start, () => start());
+  }
+
+  private taskSpec(task: AgentTask): TaskSpec {
+    const { launch } = task;
+    return {
+      taskId: launch.taskId,
+      frameworkId: task.frameworkId,
+      executorId: task.executorId,
+      containerId: task.containerId,
+      command: launch.command,
+      env: launch.env ?? {},
+      sandboxDir: task.directory,
+      ports: task.ports,
+      host: this.options.ip,
+      ...(launch.user === undefined ? {} : { user: launch.user }),
+      ...(launch.killGracePeriodMs === undefined ? {} : { killGracePeriodMs: launch.killGracePeriodMs }),
+    };
+  }
+
+  /** Runs one checkpoint write after the task's earlier ones; a failed write is logged, never fatal to the task. */
+  private checkpointStep(task: AgentTask, write: () => Promise<void>): Promise<void> {
+    const key = task.containerId;
+    const step = (this.writes.get(key) ?? Promise.resolve())
+      .then(write)
+      .catch((err: unknown) =>
+        this.log(`checkpointing task ${task.launch.taskId} failed: ${(err as Error).message}`, PRIORITY.err),
+      );
+    this.writes.set(key, step);
+    void step.then(() => {
+      if (this.writes.get(key) === step) this.writes.delete(key);
+    });
+    return step;
+  }
+
+  /** Reads the checkpoints a previous agent process left and recovers (or, with recover=cleanup, kills) them. */
+  private async recoverTasks(agentId: string): Promise<void> {
+    const store = this.checkpoints;
+    const recover = this.options.executor.recover?.bind(this.options.executor);
+    if (!store || !recover) return;
+    const { tasks, problems } = await store.load(agentId);
+    for (const p of problems) this.log(p, PRIORITY.warning);
+    const mode = this.options.recover ?? 'reconnect';
+    for (const c of tasks) {
+      if (c.latest && isTerminal(c.latest.state)) {
+        await store.remove(agentId, c); // ended, and its checkpoint's removal was cut short
+        continue;
+      }
+      if (mode === 'cleanup') {
+        await this.cleanUp(agentId, store, c);
+        continue;
+      }
+      let fw = this.frameworks.get(c.frameworkId);
+      if (!fw) this.frameworks.set(c.frameworkId, (fw = { info: c.framework, tasks: new Map(), completed: [] }));
+      const state = c.latest?.state ?? 'TASK_STAGING';
+      const task: AgentTask = {
+        frameworkId: c.frameworkId,
+        role: c.role,
+        launch: c.launch,
+        executorId: c.executorId,
+        containerId: c.containerId,
+        directory: c.directory,
+        ports: c.ports,
+        state,
+        statuses: c.latest ? [c.latest] : [],
+        launchedAt: c.launchedAt,
+        pidCheckpointed: c.pid !== undefined,
+      };
+      fw.tasks.set(c.launch.taskId, task);
+      this.counters.taskTransition(undefined, state);
+      if (c.latest && !isTerminal(state))
+        this.recoveredReports.push({ frameworkId: c.frameworkId, launch: c.launch, role: c.role, latest: c.latest });
+      const alive = c.pid !== undefined && isRunning(c.pid);
+      this.log(
+        alive
+          ? `recovered task ${c.launch.taskId} (pid ${c.pid!.pid}): re-attached`
+          : `recovered task ${c.launch.taskId}: its process is gone, reporting it failed`,
+        alive ? PRIORITY.info : PRIORITY.warning,
+      );
+      const target = fw;
+      recover(this.taskSpec(task), c.pid, state, (status) => this.onStatus(target, task, status));
+    }
+  }
+
+  /** recover=cleanup: the task's process group is killed and its checkpoint dropped; the master will call it gone. */
+  private async cleanUp(agentId: string, store: TaskCheckpointStore, c: TaskCheckpoint): Promise<void> {
+    if (c.pid !== undefined && isRunning(c.pid)) {
+      signalProcessGroup(c.pid.pid, 'SIGKILL');
+      this.log(`recover=cleanup: killed task ${c.launch.taskId} (pid ${c.pid.pid}) left by a previous agent`, PRIORITY.notice);
+    }
+    await store.remove(agentId, c);
   }
 
   private onStatus(fw: AgentFramework, task: AgentTask, status: TaskStatus): void {
+    this.record(fw, task, status);
+    const update = { frameworkId: fw.info.id, taskId: task.launch.taskId, status };
+    const store = this.checkpoints;
+    const agentId = this.id;
+    if (!store || agentId === undefined) return this.forward(update);
+    // Read now, while the process is surely still ours to see (it may exit, and be reaped, any moment).
+    const pid = status.container_status.executor_pid;
+    const identity = pid !== undefined && !task.pidCheckpointed ? processIdentity(pid) : undefined;
+    if (identity) task.pidCheckpointed = true;
+    void this.checkpointStep(task, async () => {
+      if (isTerminal(status.state)) return store.remove(agentId, task);
+      if (identity) await store.savePid(agentId, task, identity);
+      await store.saveStatus(agentId, task, status);
+    }).then(() => this.forward(update));
+  }
+
+  private forward(update: { frameworkId: string; taskId: string; status: TaskStatus }): void {
+    if (this.online && this.session) this.session.statusUpdate(update.frameworkId, update.taskId, update.status);
+    else this.held.push(update);
+  }
+
+  private record(fw: AgentFramework, task: AgentTask, status: TaskStatus): void {
     this.counters.taskTransition(task.state, status.state, status);
     task.state = status.state;
     task.statuses.push(status);
@@ -238,9 +382,6 @@ export class Agent {
       fw.completed.push(task);
       if (fw.completed.length > this.maxCompleted) fw.completed.shift();
     }
-    const update = { frameworkId: fw.info.id, taskId: task.launch.taskId, status };
-    if (this.online && this.session) this.session.statusUpdate(update.frameworkId, update.taskId, status);
-    else this.held.push(update);
   }
 }
 

@@ -2,7 +2,10 @@
  * What an agent runs tasks with. `ProcessExecutor` runs real processes; `SimulatedExecutor` only walks the state
  * machine, for scale runs and benchmarks. Both report through the same `TaskStatus` stream.
  */
+import { PRIORITY, type Priority } from '../units/unit-journal.ts';
+import type { ProcessIdentity } from './process-identity.ts';
 import type { TaskSpec } from './task-spec.ts';
+import type { TaskState } from './task-state.ts';
 import type { TaskStatusListener } from './task-status.ts';
 
 export type { TaskSpec, CommandSpec } from './task-spec.ts';
@@ -22,15 +25,28 @@ export interface Executor {
   kill(taskId: string, gracePeriodMs?: number): Promise<boolean>;
   /** Kills every task with its own grace period and refuses new ones (TASK_DROPPED); resolves when all are gone. */
   shutdown(): Promise<void>;
+  /**
+   * Takes charge again of a task a previous agent process launched (from its checkpoint): watches its process and
+   * reports its end, or TASK_FAILED at once when it is gone already (`process` undefined: it never got as far as
+   * a checkpointed pid). Only executors whose tasks can outlive the agent have this.
+   */
+  recover?(task: TaskSpec, process: ProcessIdentity | undefined, state: TaskState, onStatus: TaskStatusListener): void;
 }
+
+/** Where an executor's messages go: the agent unit's journal (priorities as journald's). */
+export type ExecutorLog = (message: string, priority?: Priority) => void;
 
 export interface ExecutorOptions {
   /** Wall clock in epoch milliseconds, for status timestamps. Default Date.now. */
   now?: () => number;
-  /** Problems that have no task status to go to (a throwing listener, a refused transition). Default: stderr. */
+  /** Messages of the executor (the agent passes its unit's journal). Default: dropped. */
+  log?: ExecutorLog;
+  /** Problems that have no task status to go to (a throwing listener, a refused transition). Default: `log` at err. */
   onError?: (error: unknown, taskId: string) => void;
 }
 
-export function defaultOnError(error: unknown, taskId: string): void {
-  console.error(`executor: task '${taskId}': ${error instanceof Error ? error.message : String(error)}`);
+/** The default `onError`: one journal line at priority err. */
+export function logTaskError(log: ExecutorLog | undefined): (error: unknown, taskId: string) => void {
+  return (error, taskId) =>
+    log?.(`executor: task '${taskId}': ${error instanceof Error ? error.message : String(error)}`, PRIORITY.err);
 }

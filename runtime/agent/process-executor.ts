@@ -8,13 +8,15 @@ import { chown, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { defaultOnError, type Executor, type ExecutorOptions } from './executor.ts';
-import { signalProcessGroup } from './process-group.ts';
+import { logTaskError, type Executor, type ExecutorOptions } from './executor.ts';
+import { signalProcess, signalProcessGroup } from './process-group.ts';
+import { isRunning, type ProcessIdentity } from './process-identity.ts';
 import { lookupSystemUser, type SystemUser } from './system-user.ts';
 import { taskEnvironment, type InheritedEnvironment } from './task-environment.ts';
-import { DEFAULT_KILL_GRACE_PERIOD_MS, isGracePeriod, type TaskSpec } from './task-spec.ts';
+import { DEFAULT_KILL_GRACE_PERIOD_MS, isGracePeriod, validateTaskSpec, type TaskSpec } from './task-spec.ts';
+import { isTerminal, type TaskState } from './task-state.ts';
 import { describeExit, type TaskStatusListener } from './task-status.ts';
-import type { TaskStatusReporter } from './task-status-reporter.ts';
+import { TaskStatusReporter } from './task-status-reporter.ts';
 import { acceptLaunch } from './launch-request.ts';
 
 export interface ProcessExecutorOptions extends ExecutorOptions {
@@ -26,6 +28,8 @@ export interface ProcessExecutorOptions extends ExecutorOptions {
   defaultKillGracePeriodMs?: number;
   /** For tests: the passwd file users are looked up in. */
   passwdPath?: string;
+  /** How often re-attached task processes (not our children, so no exit event) are checked. Default 500 ms. */
+  reattachedPollMs?: number;
 }
 
 interface ProcessTask {
@@ -39,6 +43,8 @@ interface ProcessTask {
   escalation?: NodeJS.Timeout;
   /** performance.now() at which SIGKILL is due, once a kill is under way. */
   sigkillAt?: number;
+  /** Set for a task re-attached after an agent restart: watched by pid and start time instead of an exit event. */
+  reattached?: ProcessIdentity;
 }
 
 export class ProcessExecutor implements Executor {
@@ -50,14 +56,17 @@ export class ProcessExecutor implements Executor {
   private readonly inheritedEnv: InheritedEnvironment;
   private readonly defaultGraceMs: number;
   private readonly passwdPath: string | undefined;
+  private readonly reattachedPollMs: number;
+  private reattachedWatch: NodeJS.Timeout | undefined;
 
   constructor(options: ProcessExecutorOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.onError = options.onError ?? defaultOnError;
+    this.onError = options.onError ?? logTaskError(options.log);
     this.switchUser = options.switchUser ?? true;
     this.inheritedEnv = options.inheritedEnv ?? { PATH: process.env.PATH, HOME: process.env.HOME };
     this.defaultGraceMs = options.defaultKillGracePeriodMs ?? DEFAULT_KILL_GRACE_PERIOD_MS;
     this.passwdPath = options.passwdPath;
+    this.reattachedPollMs = options.reattachedPollMs ?? 500;
   }
 
   /** Pid (= process group id) of a live task once spawned. */
@@ -80,6 +89,62 @@ export class ProcessExecutor implements Executor {
     const t: ProcessTask = { spec: task, reporter, onError, killRequested: false };
     this.tasks.set(taskId, t);
     void this.start(t);
+  }
+
+  recover(task: TaskSpec, identity: ProcessIdentity | undefined, state: TaskState, onStatus: TaskStatusListener): void {
+    const taskId = typeof task?.taskId === 'string' ? task.taskId : '';
+    const onError = (e: unknown) => this.onError(e, taskId);
+    const problem = validateTaskSpec(task) ?? (this.tasks.has(taskId) ? `Task '${taskId}' is already running` : undefined);
+    const from = isTerminal(state) ? 'TASK_STAGING' : state;
+    const reporter = new TaskStatusReporter(onStatus, task.host, { now: this.now, onError, initialState: from }, task.containerId);
+    if (identity) reporter.setPid(identity.pid);
+    if (problem !== undefined) {
+      reporter.report('TASK_FAILED', { message: `Cannot recover the task: ${problem}`, source: 'SOURCE_SLAVE' });
+      return;
+    }
+    if (!identity || !isRunning(identity)) {
+      // Whatever the task forked may still run in its group; the container ends with its main process.
+      if (identity) signalProcessGroup(identity.pid, 'SIGKILL');
+      reporter.report('TASK_FAILED', {
+        message: identity
+          ? 'Task process ended while the agent was down (exit status unknown)'
+          : 'The agent stopped before the task process was checkpointed',
+        source: 'SOURCE_SLAVE',
+        reason: 'REASON_EXECUTOR_TERMINATED',
+      });
+      return;
+    }
+    const t: ProcessTask = { spec: task, reporter, onError, killRequested: from === 'TASK_KILLING', pid: identity.pid, reattached: identity };
+    this.tasks.set(taskId, t);
+    // A kill under way when the agent went down is finished now.
+    if (t.killRequested) {
+      this.terminate(t);
+      this.scheduleSigkill(t, task.killGracePeriodMs ?? this.defaultGraceMs);
+    }
+    this.reattachedWatch ??= setInterval(() => this.checkReattached(), this.reattachedPollMs);
+  }
+
+  /** Re-attached processes are not our children: their end is seen by polling, and its status cannot be known. */
+  private checkReattached(): void {
+    let watching = false;
+    for (const t of this.tasks.values()) {
+      if (!t.reattached) continue;
+      if (isRunning(t.reattached)) {
+        watching = true;
+        continue;
+      }
+      clearTimeout(t.escalation);
+      this.signalGroup(t, 'SIGKILL');
+      this.forget(t);
+      const message = 'Command exited with an unknown status (re-attached after an agent restart, it is not our child)';
+      if (t.killRequested) t.reporter.report('TASK_KILLED', { message, source: 'SOURCE_EXECUTOR' });
+      else
+        t.reporter.report('TASK_FAILED', { message, source: 'SOURCE_EXECUTOR', reason: 'REASON_COMMAND_EXECUTOR_FAILED' });
+    }
+    if (!watching) {
+      clearInterval(this.reattachedWatch);
+      this.reattachedWatch = undefined;
+    }
   }
 
   kill(taskId: string, gracePeriodMs?: number): Promise<boolean> {
@@ -172,7 +237,13 @@ export class ProcessExecutor implements Executor {
 
   private terminate(t: ProcessTask): void {
     // 'gone' while the leader is unreaped means it left its group; signal it directly then.
-    if (this.signalGroup(t, 'SIGTERM') === 'gone') t.child?.kill('SIGTERM');
+    if (this.signalGroup(t, 'SIGTERM') === 'gone') this.signalLeader(t, 'SIGTERM');
+  }
+
+  private signalLeader(t: ProcessTask, signal: NodeJS.Signals): void {
+    if (t.child) t.child.kill(signal);
+    // A re-attached leader only while it is still the same process: its pid may have been reused.
+    else if (t.reattached && isRunning(t.reattached)) signalProcess(t.reattached.pid, signal);
   }
 
   /** Arms SIGKILL `graceMs` from now, unless one is already due sooner. */
@@ -183,12 +254,14 @@ export class ProcessExecutor implements Executor {
     t.sigkillAt = at;
     t.escalation = setTimeout(() => {
       this.signalGroup(t, 'SIGKILL');
-      t.child?.kill('SIGKILL');
+      this.signalLeader(t, 'SIGKILL');
     }, graceMs);
   }
 
   private signalGroup(t: ProcessTask, signal: NodeJS.Signals): string | undefined {
     if (t.pid === undefined) return undefined;
+    // A re-attached group whose leader is gone (and reaped) may by now be someone else's: leave it.
+    if (t.reattached && signal !== 'SIGKILL' && !isRunning(t.reattached)) return 'gone';
     try {
       return signalProcessGroup(t.pid, signal);
     } catch (e) {

@@ -2,7 +2,7 @@
  * An executor without processes, for scale runs and benchmarks: tasks walk the same state machine and report the
  * same statuses as under ProcessExecutor, on a scheduler that a simulation can drive.
  */
-import { defaultOnError, type Executor, type ExecutorOptions } from './executor.ts';
+import { logTaskError, type Executor, type ExecutorOptions } from './executor.ts';
 import type { TaskSpec } from './task-spec.ts';
 import { describeExit, type TaskStatusListener } from './task-status.ts';
 import type { TaskStatusReporter } from './task-status-reporter.ts';
@@ -49,7 +49,7 @@ export class SimulatedExecutor implements Executor {
 
   constructor(private readonly options: SimulatedExecutorOptions = {}) {
     this.now = options.now ?? Date.now;
-    this.onError = options.onError ?? defaultOnError;
+    this.onError = options.onError ?? logTaskError(options.log);
     this.scheduler = options.scheduler ?? realTimers;
   }
 

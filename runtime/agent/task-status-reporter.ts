@@ -21,6 +21,8 @@ export interface TaskStatusReporterOptions {
   /** Wall clock in epoch milliseconds (status timestamps are epoch seconds). */
   now: () => number;
   onError: (error: unknown) => void;
+  /** The state the task is already in (a task re-attached after an agent restart). Default TASK_STAGING. */
+  initialState?: TaskState;
 }
 
 export class TaskStatusReporter {
@@ -39,6 +41,7 @@ export class TaskStatusReporter {
     containerId: string = randomUUID(),
   ) {
     this.containerId = containerId;
+    if (options.initialState !== undefined) this.current = options.initialState;
     const family = host === undefined ? 0 : isIP(host);
     this.networkInfos =
       family === 0 ? [] : [{ ip_addresses: [{ protocol: family === 4 ? 'IPv4' : 'IPv6', ip_address: host! }] }];

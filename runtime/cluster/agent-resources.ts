@@ -16,6 +16,8 @@ const MIB = 1024 * 1024;
 export interface HostShare {
   agentCount: number;
   dataDir: string;
+  /** Mesos range text of the task ports every agent offers; default Mesos's [31000-32000]. */
+  taskPorts?: string;
 }
 
 export function defaultAgentResources(share: HostShare, publicAgent: boolean): Resources {
@@ -31,5 +33,5 @@ export function defaultAgentResources(share: HostShare, publicAgent: boolean): R
     // The data dir is created before agents start; if it cannot be read, a modest default is fine.
   }
   const role = publicAgent ? `(${PUBLIC_ROLE})` : '';
-  return Resources.parse(`cpus${role}:${cpu};mem${role}:${mem};disk${role}:${disk};ports${role}:${DEFAULT_TASK_PORTS}`);
+  return Resources.parse(`cpus${role}:${cpu};mem${role}:${mem};disk${role}:${disk};ports${role}:${share.taskPorts ?? DEFAULT_TASK_PORTS}`);
 }

@@ -7,6 +7,7 @@ import { isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
 import { parseDuration } from '../time/duration.ts';
 import { Resources } from '../allocator/resources.ts';
+import { RECOVER_MODES, type RecoverMode } from '../agent/agent.ts';
 
 export type PortMode = 'standard' | 'ephemeral';
 export type ExecutorKind = 'process' | 'simulated';
@@ -35,6 +36,13 @@ export interface ClusterConfig {
   l4lbWorkers: number;
   /** DNS upstreams (`ip` or `ip:port`) for names outside the cluster's zones; absent: the host's; []: none. */
   upstreamResolvers?: string[];
+  /** Mesos `--recover`: what agents do with the tasks a previous minidc process left running. */
+  recover: RecoverMode;
+  /**
+   * Host ports agents offer to tasks, as Mesos range text (`[31000-32000]`). Absent: Mesos's range with standard
+   * ports; with ephemeral ports a block of the cluster's own, so clusters on one machine never share a port.
+   */
+  taskPorts?: string;
 }
 
 export class ConfigError extends Error {}
@@ -64,6 +72,8 @@ const KEYS = [
   'registry_max_agent_age',
   'l4lb_workers',
   'upstream_resolvers',
+  'agent_recover',
+  'task_ports',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -137,6 +147,11 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
   )
     throw new ConfigError("config: 'upstream_resolvers' must be a list of addresses such as \"10.0.0.2\" or \"10.0.0.2:53\"");
 
+  const recover = str('agent_recover', 'reconnect');
+  if (!(RECOVER_MODES as readonly string[]).includes(recover))
+    throw new ConfigError(`config: 'agent_recover' must be ${RECOVER_MODES.map((m) => `'${m}'`).join(' or ')}, not '${recover}'`);
+  const taskPorts = file.task_ports === undefined ? undefined : readTaskPorts(file.task_ports);
+
   const config: ClusterConfig = {
     clusterName: str('cluster_name', 'minidc'),
     dataDir: resolve(cwd, flags.dataDir ?? str('data_dir', '.minidc')),
@@ -152,11 +167,29 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     registryMaxAgentAgeMs: duration('registry_max_agent_age', '2weeks'),
     l4lbWorkers: l4lbWorkers as number,
     ...(resolvers === undefined ? {} : { upstreamResolvers: resolvers as string[] }),
+    recover: recover as RecoverMode,
+    ...(taskPorts === undefined ? {} : { taskPorts }),
   };
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
   if (dup !== undefined) throw new ConfigError(`config: two nodes share the address ${dup}`);
   return config;
+}
+
+/** `task_ports`: Mesos range text of ports (e.g. `[31000-32000]`), nothing else. */
+function readTaskPorts(raw: unknown): string {
+  const problem = "config: 'task_ports' must be Mesos port ranges such as \"[31000-32000]\"";
+  if (typeof raw !== 'string') throw new ConfigError(problem);
+  let parsed: Resources;
+  try {
+    parsed = Resources.parse(`ports:${raw}`);
+  } catch (err) {
+    throw new ConfigError(`${problem}: ${(err as Error).message}`);
+  }
+  const e = parsed.entries[0];
+  if (!e || e.kind !== 'ranges' || e.ranges.length === 0 || e.ranges.some(([b, x]) => b < 1 || x > 65535))
+    throw new ConfigError(`${problem} within 1-65535`);
+  return raw;
 }
 
 /** `agents`: a count (flag or config), or a list of per-agent objects `{ip?, resources?, attributes?}`. */

@@ -25,12 +25,13 @@ import { masterHttpPlugin } from '../master/http/master-http-plugin.ts';
 import { Registrar } from '../master/registrar.ts';
 import { writeFileAtomic } from '../storage/atomic-file.ts';
 import { Unit, type UnitBehavior, type UnitContext } from '../units/unit.ts';
-import { UnitJournal } from '../units/unit-journal.ts';
+import { UnitJournal, type Priority } from '../units/unit-journal.ts';
 import { UnitRegistry } from '../units/unit-registry.ts';
 import { defaultAgentResources, PUBLIC_ROLE } from './agent-resources.ts';
 import type { AgentConfig, ClusterConfig } from './cluster-config.ts';
 import { type EndpointsFile, type NodeRole, writeEndpointsFile } from './endpoints-file.ts';
 import { STANDARD_PORTS } from './standard-ports.ts';
+import { claimTaskPortBlock } from './task-port-block.ts';
 import { agentHttpPlugin } from '../agent/http/agent-http-plugin.ts';
 import { L4lbUnit } from '../l4lb/l4lb-unit.ts';
 import { MesosDns } from '../dns/mesos-dns/mesos-dns.ts';
@@ -111,12 +112,15 @@ export class Cluster {
   private readonly changeListeners: (() => void)[] = [];
   /** Each node's VIP layer, which its DNS forwarder answers VIP names from. */
   readonly vipLayers = new Map<ClusterNode, L4lbUnit>();
+  /** The task port range agents offer when their resources are not configured (undefined: Mesos's default). */
+  private readonly taskPorts: string | undefined;
 
   constructor(readonly config: ClusterConfig) {
     mkdirSync(config.dataDir, { recursive: true });
     this.masterNode = this.addNode(config.masterIp, 'master');
     this.addMasterUnits(this.masterNode);
     this.addMarathonUnit(this.masterNode);
+    this.taskPorts = config.taskPorts ?? (config.ports === 'ephemeral' ? claimTaskPortBlock(config.dataDir) : undefined);
     const agentCount = config.agents.length + config.publicAgents.length;
     for (const a of config.agents) this.addAgentNode(a, false, agentCount);
     for (const a of config.publicAgents) this.addAgentNode(a, true, agentCount);
@@ -363,9 +367,12 @@ export class Cluster {
     const workDir = join(this.nodeDir(node), 'mesos-agent');
     const resources = a.resources
       ? Resources.parse(a.resources)
-      : defaultAgentResources({ agentCount, dataDir: this.config.dataDir }, publicAgent);
+      : defaultAgentResources({ agentCount, dataDir: this.config.dataDir, taskPorts: this.taskPorts }, publicAgent);
     const attributes = publicAgent ? { ...a.attributes, public_ip: 'true' } : { ...a.attributes };
-    const executor: Executor = this.config.executor === 'simulated' ? new SimulatedExecutor() : new ProcessExecutor();
+    let ctxRef: UnitContext | undefined;
+    const log = (m: string, priority?: Priority) => ctxRef?.log(m, priority);
+    const executor: Executor =
+      this.config.executor === 'simulated' ? new SimulatedExecutor({ log }) : new ProcessExecutor({ log });
     this.executors.push(executor);
     const link: MasterLink = {
       registerAgent: (info, endpoint, tasks) => {
@@ -385,6 +392,8 @@ export class Cluster {
       executor,
       master: link,
       version: MESOS_API_VERSION,
+      recover: this.config.recover,
+      log,
     });
     this.agents.push(agent);
     const flags = agentFlags(this.config, node.ip, workDir, resources, attributes, publicAgent);
@@ -399,6 +408,7 @@ export class Cluster {
       : 'Mesos Agent: distributed systems kernel agent';
     this.unit(node, name, description, {
       start: async (ctx) => {
+        ctxRef = ctx;
         const url = await http.open();
         node.endpoints.mesos = url;
         // The agent's pid must carry the port it is reachable on.
@@ -530,6 +540,7 @@ function agentFlags(
     ip,
     isolation: c.executor === 'simulated' ? 'simulated' : 'posix/cpu,posix/mem',
     master: '',
+    recover: c.recover,
     resources: resources.toString(),
     switch_user: 'true',
     work_dir: workDir,

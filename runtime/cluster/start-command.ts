@@ -3,7 +3,8 @@
  * use, a data dir held by another minidc) end in one line on stderr and a non-zero exit with nothing left running.
  */
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { removeStaleTempFiles } from '../storage/stale-temp-sweep.ts';
 import { Cluster } from './cluster.ts';
 import { loadClusterConfig, type StartFlags } from './cluster-config.ts';
 import { deploySampleApp } from './sample-app.ts';
@@ -57,7 +58,16 @@ export function endpointsTable(cluster: Cluster): string {
 export async function runStart(flags: StartFlags, out: (line: string) => void): Promise<number> {
   const config = loadClusterConfig(flags);
   const unlock = await lockDataDir(config.dataDir);
-  const cluster = new Cluster(config);
+  let cluster: Cluster;
+  try {
+    // Holding the lock, no write can be under way: any temp file is a crash's leftover.
+    for (const path of await removeStaleTempFiles(config.dataDir, { skip: isSandboxRoot }))
+      out(`minidc: removed ${path}, left by an interrupted write`);
+    cluster = new Cluster(config);
+  } catch (err) {
+    await unlock();
+    throw new StartError(rootMessage(err));
+  }
   let stopping: Promise<number> | undefined;
   const stop = (signal: string): Promise<number> =>
     (stopping ??= (async () => {
@@ -100,6 +110,11 @@ export async function runStart(flags: StartFlags, out: (line: string) => void): 
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   return code;
+}
+
+/** An agent's `slaves/` tree holds the task sandboxes, whose files are the tasks' own. */
+function isSandboxRoot(dir: string): boolean {
+  return basename(dir) === 'slaves' && basename(dirname(dir)) === 'mesos-agent';
 }
 
 /** The innermost message of a start failure (a unit error wraps the component's own). */
