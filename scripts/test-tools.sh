@@ -9,6 +9,7 @@ TOOLS=(
   "bind9-dnsutils|command -v dig"
   "unzip|command -v unzip"
   "curl|command -v curl"
+  "python3-marathon|/usr/bin/python3 -c 'import marathon'"
 )
 
 missing=()
