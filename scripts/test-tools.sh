@@ -35,6 +35,10 @@ fi
 
 echo "installing test tools: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# Another apt run (an unattended upgrade, a second test run) may hold dpkg's lock: wait for it rather than fail.
+APT=("${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=300)
 # A fresh machine has no package lists; update only when installing is needed.
-"${SUDO[@]}" apt-get update -qq
-"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if ! "${APT[@]}" update -qq || ! "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  echo "could not install test tools: ${missing[*]}" >&2
+  exit 1
+fi
