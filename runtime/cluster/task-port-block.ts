@@ -29,11 +29,14 @@ export function claimTaskPortBlock(dataDir: string, options: TaskPortBlockOption
   const order = blockStarts();
   // The block this data dir had first, if it is still ours (or free again).
   if (kept !== undefined && order.includes(kept)) order.unshift(kept);
+  let named = kept;
   for (const start of new Set(order)) {
-    if (!claim(claimsDir, start, dataDir)) continue;
     const range = rangeText(start);
-    if (kept !== start) writeFileAtomicSync(join(dataDir, 'task-ports'), `${range}\n`);
-    return range;
+    const name = () => {
+      if (named !== start) writeFileAtomicSync(join(dataDir, 'task-ports'), `${range}\n`);
+      named = start;
+    };
+    if (claim(claimsDir, start, dataDir, name)) return range;
   }
   throw new TaskPortBlockError(
     `no free block of task ports left in ${BLOCK_AREA.first}-${BLOCK_AREA.last} (claims in ${claimsDir}); ` +
@@ -54,10 +57,22 @@ function readKept(dataDir: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Claims `start` for `dataDir`: true if it is (now) this data dir's. */
-function claim(claimsDir: string, start: number, dataDir: string): boolean {
+/**
+ * Claims `start` for `dataDir`: true if it is (now) this data dir's. `nameInDataDir` records the block in the data
+ * dir just before the claim file is created: a claim whose data dir does not name its block counts as stale, so a
+ * block named only afterwards could be taken over by a cluster starting at the same moment.
+ */
+function claim(claimsDir: string, start: number, dataDir: string, nameInDataDir: () => void): boolean {
   const path = join(claimsDir, String(start));
   for (let attempt = 0; attempt < 2; attempt++) {
+    const owner = readText(path);
+    if (owner === dataDir) return true;
+    if (owner !== undefined) {
+      // Still claimed while the owner's data dir names this block (a stopped cluster keeps its ports for restarts).
+      if (owner === '' || readKept(owner) === start) return false;
+      rmSync(path, { force: true });
+    }
+    nameInDataDir();
     try {
       const fd = openSync(path, 'wx', 0o644);
       try {
@@ -69,11 +84,6 @@ function claim(claimsDir: string, start: number, dataDir: string): boolean {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const owner = readText(path);
-    if (owner === dataDir) return true;
-    // Still claimed while the owner's data dir names this block (a stopped cluster keeps its ports for restarts).
-    if (owner === undefined || owner === '' || readKept(owner) === start) return false;
-    rmSync(path, { force: true });
   }
   return false;
 }
