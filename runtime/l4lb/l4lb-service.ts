@@ -7,9 +7,10 @@ import type { NodeServiceDescriptor } from '../cluster/node-service.ts';
 import type { VipNameSource } from '../dns/forwarder/vip-name-source.ts';
 import type { UnitBehavior } from '../units/unit.ts';
 import { MASTER_UNIT } from '../master/master-service.ts';
+import { L4LB_UNIT } from './l4lb.ts';
 import { L4lbUnit } from './l4lb-unit.ts';
 
-export const L4LB_UNIT = 'dcos-minuteman.service';
+export { L4LB_UNIT };
 
 export const l4lbService: NodeServiceDescriptor = {
   unit: L4LB_UNIT,

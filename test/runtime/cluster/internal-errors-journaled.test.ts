@@ -1,10 +1,13 @@
 // A 500 reaches the client as JSON and the owning unit's journal with method, url and error, read back through the
-// unit read interface — for a server built on createHttpServer and for Marathon's plugin, which answers errors itself.
+// unit read interface — for a server built on createHttpServer, and for Marathon's plugin and the VIP layer's API,
+// which answer errors themselves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer, journalInternalErrors } from '../../../runtime/http/http-server.ts';
 import { listenHttp } from '../../../runtime/http/listen-http.ts';
+import { L4LB_UNIT } from '../../../runtime/l4lb/l4lb.ts';
+import { L4lbUnit } from '../../../runtime/l4lb/l4lb-unit.ts';
 import { buildMarathonApp } from '../../../runtime/marathon/marathon-routes.ts';
 import { MarathonScheduler } from '../../../runtime/marathon/marathon-scheduler.ts';
 import { Unit, type UnitContext } from '../../../runtime/units/unit.ts';
@@ -74,4 +77,28 @@ test("Marathon's own error handler journals its 500s too", NO_HANG, async (t) =>
   assert.deepEqual(await res.json(), { message: 'An unexpected server error occurred' });
   const { entries } = await s.reader.readJournal('dcos-marathon.service', { tail: 1 });
   assert.match(entries[0]!.message, /^HTTP 500 on GET \/v2\/apps: TypeError: apps went missing/);
+});
+
+test("the VIP layer's API (its own server) journals its 500s in dcos-minuteman.service's journal", NO_HANG, async (t) => {
+  const dataDir = tempDataDir(t);
+  const lb = new L4lbUnit({ api: { host: '127.0.0.1', port: 0 }, vipRange: '127.11.250.0/24' });
+  const registry = new UnitRegistry();
+  const unit = registry.add(
+    new Unit({
+      name: L4LB_UNIT,
+      description: 'Layer 4 Load Balancer: distributed layer 4 virtual IP load balancer',
+      journal: new UnitJournal({ dataDir, unit: L4LB_UNIT }),
+      behavior: lb,
+    }),
+  );
+  await unit.start();
+  t.after(() => unit.stop());
+  // Stands in for a bug behind the route.
+  lb.l4lb!.vips = () => {
+    throw new RangeError('table torn');
+  };
+  const res = await fetch(`${lb.apiUrl}/vips`);
+  assert.equal(res.status, 500);
+  const { entries } = await registry.reader().readJournal(L4LB_UNIT, { tail: 1 });
+  assert.match(entries[0]!.message, /^HTTP 500 on GET \/vips: RangeError: table torn/);
 });
