@@ -101,11 +101,6 @@ export class Cluster {
     });
   }
 
-  /** Every unit name in start order, as `<ip> <unit>` (what `after` made of the descriptor table). */
-  get unitStartOrder(): string[] {
-    return this.startOrder.map((u) => `${this.nodeOf(u).ip} ${u.name}`);
-  }
-
   private nodeOf(unit: Unit): ClusterNode {
     return this.nodes.find((n) => n.units.get(unit.name) === unit)!;
   }
