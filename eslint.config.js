@@ -1,6 +1,18 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The runtime modules observers (collectors/, diagnostics/, signal/, dashboards/) may import, relative to runtime/.
+ * Everything else they reach through the public HTTP APIs, so they run unchanged against a real cluster. Adding a
+ * permitted module is one line here.
+ */
+const OBSERVER_VISIBLE_RUNTIME_MODULES = [
+  'units/unit-reader.ts', // the read-only unit interface
+];
+
+const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const observerVisible = OBSERVER_VISIBLE_RUNTIME_MODULES.map(escapeRegex).join('|');
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.minidc/**', 'coverage/**'] },
   js.configs.recommended,
@@ -11,6 +23,29 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
       'prefer-const': 'error',
+    },
+  },
+  {
+    // Components log to their unit's journal (the UnitLog they are given); only the CLI prints.
+    files: ['runtime/**'],
+    ignores: ['runtime/cli.ts', 'runtime/cluster/start-command.ts', 'runtime/cluster/sample-server.mjs'],
+    rules: { 'no-console': 'error' },
+  },
+  {
+    files: ['collectors/**', 'diagnostics/**', 'signal/**', 'dashboards/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `(^|/)runtime/(?!(${observerVisible})$)`,
+              message:
+                'Observers see the runtime only through its public APIs; the runtime modules they may import are listed in eslint.config.js.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -3,5 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../runtime/cli.ts');
-await main(process.argv);
+await import('../app/main.ts');

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { parseScenario, runScenario, ScenarioError } from './allocator/simulator.ts';
 import { ConfigError } from './cluster/cluster-config.ts';
+import type { NodeServiceDescriptor } from './cluster/node-service.ts';
+import { RUNTIME_SERVICES } from './cluster/runtime-services.ts';
 import { runStart, StartError } from './cluster/start-command.ts';
 
 const VERSION = '0.1.0';
@@ -19,7 +21,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-export function buildProgram(): Command {
+/** `services`: what `minidc start` places on the nodes (the composition root passes the runtime's plus the suite's). */
+export function buildProgram(services: readonly NodeServiceDescriptor[] = RUNTIME_SERVICES): Command {
   const program = new Command();
   program
     .name('minidc')
@@ -49,6 +52,7 @@ export function buildProgram(): Command {
             sample: opts.sample,
           },
           (line) => process.stdout.write(`${line}\n`),
+          services,
         );
       } catch (err) {
         if (err instanceof ConfigError || err instanceof StartError) fail(err.message);
@@ -79,8 +83,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+export async function main(argv: string[], services: readonly NodeServiceDescriptor[] = RUNTIME_SERVICES): Promise<void> {
+  const program = buildProgram(services);
   program.exitOverride();
   try {
     await program.parseAsync(argv);

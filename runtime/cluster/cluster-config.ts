@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseDuration } from '../time/duration.ts';
 import { Resources } from '../allocator/resources.ts';
 import { RECOVER_MODES, type RecoverMode } from '../agent/agent.ts';
+import { DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS, DEFAULT_LAUNCH_TOKENS } from '../marathon/launch-tokens.ts';
 
 export type PortMode = 'standard' | 'ephemeral';
 export type ExecutorKind = 'process' | 'simulated';
@@ -43,6 +44,12 @@ export interface ClusterConfig {
    * ports; with ephemeral ports a block of the cluster's own, so clusters on one machine never share a port.
    */
   taskPorts?: string;
+  /** Marathon's --launch_tokens: task launches allowed per refresh interval, across all apps. */
+  marathonLaunchTokens: number;
+  /** Marathon's --launch_token_refresh_interval, ms. */
+  marathonLaunchTokenRefreshIntervalMs: number;
+  /** Marathon's --max_instances_per_offer. */
+  marathonMaxInstancesPerOffer: number;
 }
 
 export class ConfigError extends Error {}
@@ -74,6 +81,9 @@ const KEYS = [
   'upstream_resolvers',
   'agent_recover',
   'task_ports',
+  'marathon_launch_tokens',
+  'marathon_launch_token_refresh_interval',
+  'marathon_max_instances_per_offer',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -116,6 +126,13 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     } catch (err) {
       throw new ConfigError(`config: '${key}': ${(err as Error).message}`);
     }
+  };
+
+  const positiveInteger = (key: string, fallback: number): number => {
+    const v = file[key] ?? fallback;
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1_000_000)
+      throw new ConfigError(`config: '${key}' must be a whole number from 1 to 1000000`);
+    return v as number;
   };
 
   const masterIp = str('master_ip', '127.0.1.1');
@@ -169,6 +186,9 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     ...(resolvers === undefined ? {} : { upstreamResolvers: resolvers as string[] }),
     recover: recover as RecoverMode,
     ...(taskPorts === undefined ? {} : { taskPorts }),
+    marathonLaunchTokens: positiveInteger('marathon_launch_tokens', DEFAULT_LAUNCH_TOKENS),
+    marathonLaunchTokenRefreshIntervalMs: duration('marathon_launch_token_refresh_interval', `${DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS}ms`),
+    marathonMaxInstancesPerOffer: positiveInteger('marathon_max_instances_per_offer', 5),
   };
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);

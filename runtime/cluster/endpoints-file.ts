@@ -13,6 +13,8 @@ export interface EndpointsFile {
     ip: string;
     role: NodeRole;
     hostname: string;
+    /** The node's units by name, sorted (`systemctl list-units`). */
+    units: string[];
     /** Endpoint name → base URL (HTTP) or host:port (other protocols). */
     endpoints: Record<string, string>;
   }[];

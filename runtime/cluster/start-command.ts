@@ -7,6 +7,8 @@ import { basename, dirname, join } from 'node:path';
 import { removeStaleTempFiles } from '../storage/stale-temp-sweep.ts';
 import { Cluster } from './cluster.ts';
 import { loadClusterConfig, type StartFlags } from './cluster-config.ts';
+import type { NodeServiceDescriptor } from './node-service.ts';
+import { RUNTIME_SERVICES } from './runtime-services.ts';
 import { deploySampleApp } from './sample-app.ts';
 
 export class StartError extends Error {}
@@ -55,7 +57,11 @@ export function endpointsTable(cluster: Cluster): string {
 }
 
 /** Runs the cluster; resolves with the exit code once it has been stopped by a signal. */
-export async function runStart(flags: StartFlags, out: (line: string) => void): Promise<number> {
+export async function runStart(
+  flags: StartFlags,
+  out: (line: string) => void,
+  services: readonly NodeServiceDescriptor[] = RUNTIME_SERVICES,
+): Promise<number> {
   const config = loadClusterConfig(flags);
   const unlock = await lockDataDir(config.dataDir);
   let cluster: Cluster;
@@ -63,7 +69,7 @@ export async function runStart(flags: StartFlags, out: (line: string) => void): 
     // Holding the lock, no write can be under way: any temp file is a crash's leftover.
     for (const path of await removeStaleTempFiles(config.dataDir, { skip: isSandboxRoot }))
       out(`minidc: removed ${path}, left by an interrupted write`);
-    cluster = new Cluster(config);
+    cluster = new Cluster(config, services);
   } catch (err) {
     await unlock();
     throw new StartError(rootMessage(err));

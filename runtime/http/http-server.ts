@@ -8,6 +8,8 @@
  * body means "no body" rather than a parse error (clients send the header on every request, DELETE included).
  */
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { PRIORITY } from '../units/unit-journal.ts';
+import type { UnitLog } from '../units/unit-log.ts';
 import { HttpError } from './http-error.ts';
 import { acceptEmptyJsonBodies, readBooleanQueryCaseInsensitively } from './lenient-requests.ts';
 
@@ -41,6 +43,17 @@ export function createHttpServer(options: HttpServerOptions = {}): FastifyInstan
     void reply.code(404).send({ message: `Not found: ${request.method} ${pathOf(request.url)}` });
   });
   return app;
+}
+
+/**
+ * The `onInternalError` that journals a 500 in the owning unit's journal: method, url and the error's stack, since
+ * the client is told nothing beyond "Internal Server Error".
+ */
+export function journalInternalErrors(log: UnitLog): (error: unknown, request: FastifyRequest) => void {
+  return (error, request) => {
+    const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    log(`HTTP 500 on ${request.method} ${request.url}: ${detail}`, PRIORITY.err);
+  };
 }
 
 function sendError(

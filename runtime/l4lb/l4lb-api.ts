@@ -4,7 +4,7 @@
  * fast and document the shapes. Errors are JSON `{"error","message"}`: 400 for a malformed `ip:port`, 404 for a
  * VIP that does not exist.
  */
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { formatIpPort, parseIpPort } from './ip-port.ts';
 import type { VipsView, VipView } from './vip-registry.ts';
 
@@ -16,6 +16,8 @@ export interface L4lbApiSource {
 
 export interface L4lbApiOptions {
   source: L4lbApiSource;
+  /** Told about every 500 (a bug), e.g. to write it to the unit's journal. */
+  onInternalError?: (error: unknown, request: FastifyRequest) => void;
 }
 
 const counter = { type: 'integer', minimum: 0 } as const;
@@ -57,9 +59,10 @@ const errorSchema = {
   properties: { error: { type: 'string' }, message: { type: 'string' } },
 } as const;
 
-export const l4lbApi: FastifyPluginAsync<L4lbApiOptions> = async (app, { source }) => {
-  app.setErrorHandler((err: FastifyError, _request, reply) => {
+export const l4lbApi: FastifyPluginAsync<L4lbApiOptions> = async (app, { source, onInternalError }) => {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode ?? 500;
+    if (status >= 500) onInternalError?.(err, request);
     void reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'bad_request', message: err.message });
   });
 

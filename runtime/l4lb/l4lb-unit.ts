@@ -4,6 +4,7 @@
  * name keeps its address, and the name source the DNS forwarder holds (`resolve`/`names`), which answers from
  * whichever L4lb is running and knows no names while none is.
  */
+import { journalInternalErrors } from '../http/http-server.ts';
 import type { UnitBehavior, UnitContext } from '../units/unit.ts';
 import { PRIORITY } from '../units/unit-journal.ts';
 import { DEFAULT_VIP_RANGE, L4lb, type L4lbOptions } from './l4lb.ts';
@@ -50,6 +51,7 @@ export class L4lbUnit implements UnitBehavior {
       addresses: this.addresses,
       onWorkerExit: (worker, code, signal) =>
         ctx.log(`proxy worker ${worker} exited (code ${code}, signal ${signal}); restarting it`, PRIORITY.warning),
+      onApiError: journalInternalErrors(ctx.log),
     });
     await lb.update(this.pushed);
     const { api } = await lb.start();

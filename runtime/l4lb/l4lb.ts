@@ -12,7 +12,7 @@ import { isIP } from 'node:net';
 import type { DataPlane } from './data-plane.ts';
 import { InProcessDataPlane } from './in-process-data-plane.ts';
 import { formatIpPort } from './ip-port.ts';
-import { l4lbApi } from './l4lb-api.ts';
+import { l4lbApi, type L4lbApiOptions } from './l4lb-api.ts';
 import { systemL4lbClock, type L4lbClock } from './l4lb-clock.ts';
 import { NamedVipAddresses } from './named-vip-addresses.ts';
 import { VipRegistry, type VipsView, type VipView } from './vip-registry.ts';
@@ -59,6 +59,8 @@ export interface L4lbOptions {
   random?: () => number;
   /** Called when a worker process exits unexpectedly (it is restarted). */
   onWorkerExit?: (worker: number, code: number | null, signal: string | null) => void;
+  /** Told about every 500 of the API. */
+  onApiError?: L4lbApiOptions['onInternalError'];
 }
 
 interface AppliedVip {
@@ -127,7 +129,7 @@ export class L4lb {
     await this.enqueue(() => this.apply());
     const app = Fastify({ logger: false });
     try {
-      await app.register(l4lbApi, { source: this });
+      await app.register(l4lbApi, { source: this, ...(o.onApiError ? { onInternalError: o.onApiError } : {}) });
       await app.listen({ host: o.api.host, port: o.api.port });
     } catch (err) {
       await app.close();

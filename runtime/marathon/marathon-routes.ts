@@ -11,7 +11,7 @@ import {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import { createHttpServer } from '../http/http-server.ts';
+import { createHttpServer, type HttpServerOptions } from '../http/http-server.ts';
 import { appJson, infoJson, queueEntryJson, taskJson } from './api-json.ts';
 import { normalizeAppId } from './app-id.ts';
 import type { AppRecord } from './app-record.ts';
@@ -26,6 +26,8 @@ export interface MarathonRoutesOptions {
   scheduler: MarathonScheduler;
   /** Largest request body accepted (bytes); Marathon apps are small, 1 MiB is generous. */
   bodyLimit?: number;
+  /** Told about every 500 (this plugin answers errors itself, so the server's own hook never sees them). */
+  onInternalError?: HttpServerOptions['onInternalError'];
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -75,7 +77,7 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.code(415).send({ message: 'Unsupported Media Type' });
     if (err.validation) return reply.code(400).send({ message: err.message });
     if (status < 500) return reply.code(status).send({ message: err.message });
-    request.log.error(err);
+    options.onInternalError?.(err, request);
     return reply.code(500).send({ message: 'An unexpected server error occurred' });
   });
 
@@ -284,7 +286,10 @@ export const marathonRoutes: FastifyPluginAsync<MarathonRoutesOptions> = async (
 
 /** A server (the shared one every surface uses) serving only Marathon's API. */
 export async function buildMarathonApp(options: MarathonRoutesOptions): Promise<FastifyInstance> {
-  const app = createHttpServer({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT });
+  const app = createHttpServer({
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+  });
   await app.register(marathonRoutes, options);
   return app;
 }

@@ -180,7 +180,8 @@ export class Master {
     this.registrar = options.registrar;
     this.timers = options.timers ?? realTimers;
     this.now = options.now ?? Date.now;
-    this.log = options.log ?? ((m) => console.error(`master: ${m}`));
+    // Silent unless given the unit's journal: nothing inside runtime/ prints.
+    this.log = options.log ?? (() => undefined);
     this.pingTimeoutMs = options.agentPingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
     this.maxPingTimeouts = options.maxAgentPingTimeouts ?? DEFAULT_MAX_PING_TIMEOUTS;
     this.reregisterTimeoutMs = options.agentReregisterTimeoutMs ?? DEFAULT_REREGISTER_TIMEOUT_MS;

@@ -9,6 +9,8 @@ import { EventEmitter } from 'node:events';
 import type { Unit } from './unit.ts';
 import { unitSnapshot, type UnitSnapshot } from './unit-snapshot.ts';
 import type { UnitStateChange } from './unit-state.ts';
+import type { UnitReader } from './unit-reader.ts';
+import { unitRegistryReader } from './unit-registry-reader.ts';
 
 export interface UnitRegistryEvents {
   'unit-state': [UnitStateChange];
@@ -22,6 +24,7 @@ export interface StopAllOptions {
 export class UnitRegistry extends EventEmitter<UnitRegistryEvents> {
   /** Map order is insertion order, which is start order. */
   private readonly units = new Map<string, Unit>();
+  private readOnly: UnitReader | undefined;
   private readonly forward = (change: UnitStateChange): void => {
     this.emit('unit-state', change);
   };
@@ -59,6 +62,11 @@ export class UnitRegistry extends EventEmitter<UnitRegistryEvents> {
   /** All units in the order they start (the order they were added). */
   inStartOrder(): Unit[] {
     return [...this.units.values()];
+  }
+
+  /** The read-only view observers (diagnostics, bundles, logrotate) are given instead of the registry. */
+  reader(): UnitReader {
+    return (this.readOnly ??= unitRegistryReader(this));
   }
 
   snapshot(): UnitSnapshot[] {

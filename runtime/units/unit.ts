@@ -128,7 +128,8 @@ export class Unit extends EventEmitter<UnitEvents> {
   readonly timeoutStopMs: number;
   readonly remainAfterExit: boolean;
   private readonly behavior: UnitBehavior | undefined;
-  private readonly journal: UnitJournal;
+  /** Where this unit's lines go; readers reach it through the UnitReader. */
+  readonly journal: UnitJournal;
   private readonly clock: UnitClock;
 
   private active: ActiveState = 'inactive';

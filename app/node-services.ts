@@ -1,0 +1,9 @@
+/**
+ * Every node service minidc runs: the runtime's (master, agents, Marathon, DNS, VIPs) and, above runtime/, the
+ * observability suite's (diagnostics, logrotate, watchdogs, history, Signal, Admin Router — one descriptor each, as
+ * they arrive). This is the composition root: runtime/ never imports an observer; observers are placed from here.
+ */
+import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
+import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
+
+export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [...RUNTIME_SERVICES];

@@ -1,0 +1,95 @@
+/**
+ * The UnitReader over a UnitRegistry: a plain object holding only read methods, so an observer handed it cannot
+ * reach `start`/`stop` (nor the journals' `append`).
+ */
+import type { Unit } from './unit.ts';
+import type { JournalEntry } from './unit-journal.ts';
+import type { UnitRegistry } from './unit-registry.ts';
+import type { ActiveState, LoadState, SubState, UnitStateChange } from './unit-state.ts';
+import type {
+  UnitActiveState,
+  UnitJournalExcerpt,
+  UnitJournalQuery,
+  UnitLoadState,
+  UnitProperties,
+  UnitReader,
+  UnitStateListener,
+  UnitSubState,
+} from './unit-reader.ts';
+
+// The reader's vocabulary is spelled out again so its module stays self-contained; these fail to compile if the
+// two ever drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const statesAgree: [Same<ActiveState, UnitActiveState>, Same<SubState, UnitSubState>, Same<LoadState, UnitLoadState>] = [
+  true,
+  true,
+  true,
+];
+void statesAgree;
+
+export function unitRegistryReader(registry: UnitRegistry): UnitReader {
+  // One forwarding listener per subscriber, so unsubscribe removes exactly what subscribe added.
+  const forwarders = new Map<UnitStateListener, (change: UnitStateChange) => void>();
+  const unitOrThrow = (name: string): Unit => {
+    const unit = registry.get(name);
+    if (!unit) throw new Error(`Unit ${name} could not be found.`);
+    return unit;
+  };
+  return Object.freeze({
+    unitNames: () => registry.list().map((u) => u.name),
+    properties: (name: string) => {
+      const unit = registry.get(name);
+      return unit && unitProperties(unit);
+    },
+    readJournal: async (name: string, query: UnitJournalQuery = {}): Promise<UnitJournalExcerpt> => {
+      const unit = unitOrThrow(name);
+      const { since, tail } = query;
+      if (since !== undefined && !Number.isFinite(since)) throw new RangeError(`since must be wall-clock ms, got ${since}`);
+      if (tail !== undefined && (!Number.isInteger(tail) || tail < 0))
+        throw new RangeError(`tail must be a non-negative integer, got ${tail}`);
+      const entries = await unit.journal.read({
+        ...(since === undefined ? {} : { since: new Date(since) }),
+        ...(tail === undefined ? {} : { limit: tail }),
+      });
+      return { path: unit.journal.path, entries: entries.map(journalRecord) };
+    },
+    subscribe: (listener: UnitStateListener) => {
+      if (forwarders.has(listener)) return;
+      const forward = (c: UnitStateChange): void => listener({ unit: c.unit, from: c.from, to: c.to, at: Date.parse(c.at) });
+      forwarders.set(listener, forward);
+      registry.on('unit-state', forward);
+    },
+    unsubscribe: (listener: UnitStateListener) => {
+      const forward = forwarders.get(listener);
+      if (!forward) return;
+      forwarders.delete(listener);
+      registry.off('unit-state', forward);
+    },
+  });
+}
+
+function unitProperties(unit: Unit): UnitProperties {
+  const ts = unit.timestamps;
+  return {
+    Id: unit.name,
+    Description: unit.description,
+    LoadState: unit.loadState,
+    ActiveState: unit.activeState,
+    SubState: unit.subState,
+    ExecMainStatus: unit.mainExitStatus,
+    NRestarts: unit.nRestarts,
+    ActiveEnterTimestamp: ts.activeEnter?.wallMs ?? 0,
+    ActiveExitTimestamp: ts.activeExit?.wallMs ?? 0,
+    InactiveEnterTimestamp: ts.inactiveEnter?.wallMs ?? 0,
+    InactiveExitTimestamp: ts.inactiveExit?.wallMs ?? 0,
+    StateChangeTimestamp: unit.stateChangeTimestamp.wallMs,
+    ActiveEnterTimestampMonotonic: ts.activeEnter?.monotonicUs ?? 0,
+    ActiveExitTimestampMonotonic: ts.activeExit?.monotonicUs ?? 0,
+    InactiveEnterTimestampMonotonic: ts.inactiveEnter?.monotonicUs ?? 0,
+    InactiveExitTimestampMonotonic: ts.inactiveExit?.monotonicUs ?? 0,
+  };
+}
+
+function journalRecord(e: JournalEntry) {
+  return { priority: e.priority, timestamp: Date.parse(e.ts), message: e.message };
+}
