@@ -4,7 +4,8 @@
  */
 import { logTaskError, type Executor, type ExecutorOptions } from './executor.ts';
 import type { TaskSpec } from './task-spec.ts';
-import { describeExit, type TaskStatusListener } from './task-status.ts';
+import { describeExit } from './exit-description.ts';
+import type { TaskStatusListener } from '../mesos/task-status.ts';
 import type { TaskStatusReporter } from './task-status-reporter.ts';
 import { acceptLaunch } from './launch-request.ts';
 

@@ -11,11 +11,11 @@
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resources } from '../allocator/resources.ts';
-import type { FrameworkInfo, TaskLaunch } from '../master/scheduler-api.ts';
+import { Resources } from '../mesos/resources.ts';
+import type { FrameworkInfo, TaskLaunch } from '../mesos/scheduler-api.ts';
 import { writeFileAtomic } from '../storage/atomic-file.ts';
 import type { ProcessIdentity } from './process-identity.ts';
-import type { TaskStatus } from './task-status.ts';
+import type { TaskStatus } from '../mesos/task-status.ts';
 
 /** Where one task run's checkpoint lives. */
 export interface TaskRunKey {

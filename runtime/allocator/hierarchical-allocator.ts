@@ -19,7 +19,7 @@ import {
   Resources,
   subtractQuantities,
   UNRESERVED,
-} from './resources.ts';
+} from '../mesos/resources.ts';
 import { shuffle } from './seeded-random.ts';
 import { AllocatorMetrics } from './allocator-metrics.ts';
 

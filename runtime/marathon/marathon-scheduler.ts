@@ -15,15 +15,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { realTimers, type Timers } from '../allocator/allocation-loop.ts';
-import { isTerminal } from '../agent/task-state.ts';
+import { isTerminal } from '../mesos/task-state.ts';
 import { PRIORITY, type Priority } from '../units/unit-journal.ts';
 import type {
   FrameworkInfo,
   OfferView,
   SchedulerConnection,
   SchedulerEvents,
-  TaskStatusUpdate,
-} from '../master/scheduler-api.ts';
+} from '../mesos/scheduler-api.ts';
+import type { TaskStatus } from '../mesos/task-status.ts';
 import type { MarathonView } from './api-json.ts';
 import { AppRegistry } from './app-registry.ts';
 import type { AppRecord } from './app-record.ts';
@@ -411,7 +411,7 @@ export class MarathonScheduler implements MarathonView {
 
   // ---- status updates -------------------------------------------------------------------------------------------
 
-  private onUpdate(u: TaskStatusUpdate): void {
+  private onUpdate(u: TaskStatus): void {
     const task = this.tasks.get(u.taskId);
     if (!task) {
       // Not ours (any more): expunged, or lost from the state. Whatever still runs under this framework goes.
@@ -453,7 +453,7 @@ export class MarathonScheduler implements MarathonView {
     }
   }
 
-  private publishStatus(task: MarathonTask, u: TaskStatusUpdate): void {
+  private publishStatus(task: MarathonTask, u: TaskStatus): void {
     this.eventBus.publish('status_update_event', () => ({
       slaveId: task.agentId,
       taskId: task.id,
@@ -467,7 +467,7 @@ export class MarathonScheduler implements MarathonView {
     }));
   }
 
-  private taskEnded(task: MarathonTask, u: TaskStatusUpdate): void {
+  private taskEnded(task: MarathonTask, u: TaskStatus): void {
     this.forgetTask(task);
     const rec = this.apps.record(task.appId);
     if (rec && !task.killRequested) {

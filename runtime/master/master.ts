@@ -17,10 +17,10 @@ import {
   type Quantities,
   Resources,
   subtractQuantities,
-} from '../allocator/resources.ts';
-import { isTerminal, type TaskState } from '../agent/task-state.ts';
-import type { TaskStatus, TaskStatusReason } from '../agent/task-status.ts';
-import type { AgentEndpoint, AgentInfo, AgentSession, RunningTaskReport } from './agent-api.ts';
+} from '../mesos/resources.ts';
+import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import type { TaskStatus, TaskStatusReason } from '../mesos/task-status.ts';
+import type { AgentEndpoint, AgentInfo, AgentSession, RunningTaskReport } from '../mesos/agent-api.ts';
 import { Mailbox } from './mailbox.ts';
 import { MasterCounters } from './master-counters.ts';
 import type { Registrar, Registry } from './registrar.ts';
@@ -31,8 +31,7 @@ import type {
   SchedulerConnection,
   SchedulerEvents,
   TaskLaunch,
-  TaskStatusUpdate,
-} from './scheduler-api.ts';
+} from '../mesos/scheduler-api.ts';
 import { TaskRecord } from './task-record.ts';
 import { FrameworkMetrics } from './framework-metrics.ts';
 
@@ -431,7 +430,7 @@ export class Master {
     if (!task) {
       task = new TaskRecord(id, fw.id, agent.id, report.role, report.launch);
       this.countTask(fw, undefined, 'TASK_STAGING');
-      task.apply({ ...report.latest });
+      task.apply({ ...report.latest, agentId: agent.id });
       this.countTask(fw, 'TASK_STAGING', task.state);
       this.attachTask(fw, agent, task);
       return;
@@ -442,8 +441,8 @@ export class Master {
     agent.tasks.set(id, task);
     if (task.state !== report.latest.state) {
       this.countTask(fw, task.state, report.latest.state);
-      task.apply({ ...report.latest });
-      this.forward(fw, agent.id, task, task.latest!);
+      task.apply({ ...report.latest, agentId: agent.id });
+      this.forward(fw, task.latest!);
     }
     if (task.killPending) {
       task.killPending = false;
@@ -486,8 +485,8 @@ export class Master {
     const current = () => this.running && agent.endpoint === endpoint && this.agents.get(agent.id) === agent;
     return {
       agentId: agent.id,
-      statusUpdate: (frameworkId, taskId, status) => {
-        if (current()) this.statusUpdate(agent, frameworkId, taskId, status);
+      statusUpdate: (frameworkId, status) => {
+        if (current()) this.statusUpdate(agent, frameworkId, status);
         else this.counters.inc('master/dropped_messages');
       },
       disconnect: () => {
@@ -932,24 +931,26 @@ export class Master {
   /** A launch that never became a task: the framework hears about it, the master counts it. */
   private rejectLaunch(fw: FrameworkRecord, launch: TaskLaunch, state: TaskState, reason: TaskStatusReason, message: string): void {
     this.countTask(fw, undefined, state, 'SOURCE_MASTER', reason);
-    const update: TaskStatusUpdate = { taskId: launch.taskId, state, timestamp: this.now() / 1000, message, reason, source: 'SOURCE_MASTER' };
+    const update: TaskStatus = { taskId: launch.taskId, state, timestamp: this.now() / 1000, message, reason, source: 'SOURCE_MASTER' };
     const events = fw.events;
     if (events) this.mailbox.post(() => events.update(update));
   }
 
   // ---- tasks ----------------------------------------------------------------------------------------------------
 
-  private statusUpdate(agent: AgentRecord, frameworkId: string, taskId: string, status: TaskStatus): void {
+  private statusUpdate(agent: AgentRecord, frameworkId: string, reported: TaskStatus): void {
     this.counters.inc('master/messages_status_update');
     const fw = this.frameworks.get(frameworkId);
-    const task = agent.tasks.get(taskId);
+    const task = agent.tasks.get(reported.taskId);
     if (!fw || !task || task.frameworkId !== frameworkId || isTerminal(task.state)) {
       this.counters.inc('master/invalid_status_updates');
       return;
     }
     this.counters.inc('master/valid_status_updates');
+    // The session, not the message, says which agent this is.
+    const status: TaskStatus = { ...reported, agentId: agent.id };
     this.transition(task, status);
-    this.forward(fw, agent.id, task, status);
+    this.forward(fw, status);
   }
 
   /** Applies a status to a task, keeping the counters, and retires the task when the state is terminal. */
@@ -986,27 +987,28 @@ export class Master {
   /** A status the master itself decides (agent unreachable, framework removed, reconciliation). */
   private masterUpdate(task: TaskRecord, state: TaskState, reason: TaskStatusReason, message: string, notify = true): void {
     const status: TaskStatus = {
+      taskId: task.id,
+      agentId: task.agentId,
       state,
       timestamp: this.now() / 1000,
       message,
       reason,
       source: 'SOURCE_MASTER',
-      container_status: task.latest?.container_status ?? { container_id: { value: task.id }, network_infos: [] },
+      containerStatus: task.latest?.containerStatus ?? { container_id: { value: task.id }, network_infos: [] },
     };
     const fw = this.frameworks.get(task.frameworkId);
     // Unreachable tasks leave the agent's used resources with the agent itself (done by the caller).
     this.transition(task, status, true);
     if (fw && (notify || state === 'TASK_UNREACHABLE' || state === 'TASK_LOST' || state === 'TASK_KILLED'))
-      this.forward(fw, task.agentId, task, status);
+      this.forward(fw, status);
   }
 
-  private forward(fw: FrameworkRecord, agentId: string, task: TaskRecord, status: TaskStatus): void {
+  private forward(fw: FrameworkRecord, status: TaskStatus): void {
     const events = fw.events;
     if (!events) return;
-    const update = toUpdate(task.id, agentId, status);
     fw.metrics.event('update');
     this.mailbox.post(() => {
-      events.update(update);
+      events.update(status);
       // The in-process scheduler has handled the update when its handler returns: that is its acknowledgement.
       this.counters.inc('master/messages_status_update_acknowledgement');
       this.counters.inc('master/valid_status_update_acknowledgements');
@@ -1018,7 +1020,7 @@ export class Master {
     const task = fw.tasks.get(taskId) ?? fw.unreachableTasks.get(taskId);
     if (!task) {
       const state: TaskState = isPartitionAware(fw) ? 'TASK_UNKNOWN' : 'TASK_LOST';
-      const update: TaskStatusUpdate = {
+      const update: TaskStatus = {
         taskId,
         ...(agentId === undefined ? {} : { agentId }),
         state,
@@ -1045,16 +1047,16 @@ export class Master {
     const events = fw.events;
     if (!events) return;
     const now = this.now() / 1000;
-    const updates: TaskStatusUpdate[] = [];
+    const updates: TaskStatus[] = [];
     if (tasks.length === 0) {
       for (const t of [...fw.tasks.values(), ...fw.unreachableTasks.values()])
-        updates.push({ ...toUpdate(t.id, t.agentId, t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
+        updates.push({ ...(t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
     }
     const aware = isPartitionAware(fw);
     for (const { taskId, agentId } of tasks) {
       const t = fw.tasks.get(taskId) ?? fw.unreachableTasks.get(taskId);
       if (t) {
-        updates.push({ ...toUpdate(t.id, t.agentId, t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
+        updates.push({ ...(t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
         continue;
       }
       // Mesos answers nothing for an agent that is recovered but not back yet: the truth is not known.
@@ -1144,22 +1146,14 @@ function isPartitionAware(fw: FrameworkRecord): boolean {
   return fw.info.capabilities?.includes(PARTITION_AWARE) ?? false;
 }
 
-function toUpdate(taskId: string, agentId: string, s: TaskStatus): TaskStatusUpdate {
-  return {
-    taskId,
-    agentId,
-    state: s.state,
-    timestamp: s.timestamp,
-    ...(s.message === undefined ? {} : { message: s.message }),
-    ...(s.reason === undefined ? {} : { reason: s.reason }),
-    ...(s.source === undefined ? {} : { source: s.source }),
-    ...(s.healthy === undefined ? {} : { healthy: s.healthy }),
-    containerStatus: s.container_status,
-  };
-}
-
 function stagingStatus(task: TaskRecord, now: number): TaskStatus {
-  return { state: task.state, timestamp: now, container_status: { container_id: { value: task.id }, network_infos: [] } };
+  return {
+    taskId: task.id,
+    agentId: task.agentId,
+    state: task.state,
+    timestamp: now,
+    containerStatus: { container_id: { value: task.id }, network_infos: [] },
+  };
 }
 
 function errorText(err: unknown): string {

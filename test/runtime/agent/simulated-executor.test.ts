@@ -68,8 +68,8 @@ test('tasks go STARTING → RUNNING at once, asynchronously, and run until kille
   assert.deepEqual(r.states, ['TASK_STARTING', 'TASK_RUNNING']);
   const running = r.statuses[1]!;
   assert.equal(running.source, 'SOURCE_EXECUTOR');
-  assert.equal(running.container_status.executor_pid, undefined, 'no process');
-  assert.deepEqual(running.container_status.network_infos, [{ ip_addresses: [{ protocol: 'IPv4', ip_address: '10.0.0.7' }] }]);
+  assert.equal(running.containerStatus!.executor_pid, undefined, 'no process');
+  assert.deepEqual(running.containerStatus!.network_infos, [{ ip_addresses: [{ protocol: 'IPv4', ip_address: '10.0.0.7' }] }]);
   assert.equal(e.size, 1);
 
   assert.equal(await e.kill(spec.taskId), true);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AllocationLoop, type Timers } from '../../../runtime/allocator/allocation-loop.ts';
 import { HierarchicalAllocator, type Offer } from '../../../runtime/allocator/hierarchical-allocator.ts';
-import { Resources } from '../../../runtime/allocator/resources.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
 import { seededRandom } from '../../../runtime/allocator/seeded-random.ts';
 
 /** Timers stepped by hand: `advance(ms)` fires everything due, in order. */

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Timers } from '../../../runtime/allocator/allocation-loop.ts';
-import { Resources } from '../../../runtime/allocator/resources.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
 import { Agent } from '../../../runtime/agent/agent.ts';
 import type { Executor } from '../../../runtime/agent/executor.ts';
 import { ProcessExecutor } from '../../../runtime/agent/process-executor.ts';
