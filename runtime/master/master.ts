@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HierarchicalAllocator, type Offer, type Quota } from '../allocator/hierarchical-allocator.ts';
-import { AllocationLoop, realTimers, type Timers } from '../allocator/allocation-loop.ts';
+import { AllocationLoop } from '../allocator/allocation-loop.ts';
 import {
   addQuantities,
   formatQuantities,
@@ -34,6 +34,8 @@ import type {
 } from '../mesos/scheduler-api.ts';
 import { TaskRecord } from './task-record.ts';
 import { FrameworkMetrics } from './framework-metrics.ts';
+import type { Time } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 
 
 export interface MasterOptions {
@@ -58,9 +60,8 @@ export interface MasterOptions {
   maxCompletedFrameworks?: number;
   allocationIntervalMs?: number;
   random?: () => number;
-  timers?: Timers;
-  /** Wall clock in epoch ms. */
-  now?: () => number;
+  /** Timers and clocks (timestamps are its wall clock); default systemTime. */
+  time?: Time;
   /** Messages that have no caller to go to (a throwing handler). */
   log?: (message: string) => void;
 }
@@ -145,7 +146,7 @@ export class Master {
   private readonly registrar: Registrar;
   private readonly loop: AllocationLoop;
   private readonly mailbox: Mailbox;
-  private readonly timers: Timers;
+  private readonly timers: Time;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
   private readonly pingTimeoutMs: number;
@@ -158,8 +159,8 @@ export class Master {
   private nextAgent = 0;
   private nextFramework = 0;
   private nextOffer = 0;
-  private pingTimer: unknown;
-  private gcTimer: unknown;
+  private stopPings: (() => void) | undefined;
+  private stopGc: (() => void) | undefined;
   private readonly gcIntervalMs: number;
   private reregisterTimer: unknown;
   private running = false;
@@ -177,8 +178,8 @@ export class Master {
     this.pid = `master@${options.ip}:${options.port}`;
     this.clusterName = options.clusterName;
     this.registrar = options.registrar;
-    this.timers = options.timers ?? realTimers;
-    this.now = options.now ?? Date.now;
+    this.timers = options.time ?? systemTime;
+    this.now = () => this.timers.wallMs();
     this.log = options.log ?? ((m) => console.error(`master: ${m}`));
     this.pingTimeoutMs = options.agentPingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
     this.maxPingTimeouts = options.maxAgentPingTimeouts ?? DEFAULT_MAX_PING_TIMEOUTS;
@@ -188,12 +189,12 @@ export class Master {
     this.maxCompletedTasks = options.maxCompletedTasksPerFramework ?? 1000;
     this.maxCompletedFrameworks = options.maxCompletedFrameworks ?? 50;
     this.allocator = new HierarchicalAllocator({
-      clock: { now: () => performance.now() },
+      clock: this.timers,
       random: options.random ?? Math.random,
       ...(options.allocationIntervalMs === undefined ? {} : { allocationIntervalMs: options.allocationIntervalMs }),
     });
     this.mailbox = new Mailbox((err) => this.log(`a message handler failed: ${errorText(err)}`));
-    this.loop = new AllocationLoop(this.allocator, (offers) => this.sendOffers(offers), { timers: this.timers });
+    this.loop = new AllocationLoop(this.allocator, (offers) => this.sendOffers(offers), { time: this.timers });
   }
 
   get uptimeSecs(): number {
@@ -264,26 +265,18 @@ export class Master {
     this.running = true;
     this.electedTime = this.now() / 1000;
     this.loop.start();
-    this.schedulePings();
+    this.stopPings = this.timers.every(this.pingTimeoutMs, () => this.pingAgents());
     if (this.recoveredAgents.size > 0)
       this.reregisterTimer = this.timers.setTimeout(() => this.expireRecoveredAgents(), this.reregisterTimeoutMs);
     this.gcUnreachable(registry);
-    this.scheduleGc();
-  }
-
-  private scheduleGc(): void {
-    this.gcTimer = this.timers.setTimeout(() => {
-      if (!this.running) return;
-      this.gcUnreachable();
-      this.scheduleGc();
-    }, this.gcIntervalMs);
+    this.stopGc = this.timers.every(this.gcIntervalMs, () => this.gcUnreachable());
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.loop.stop();
-    if (this.pingTimer !== undefined) this.timers.clearTimeout(this.pingTimer);
-    if (this.gcTimer !== undefined) this.timers.clearTimeout(this.gcTimer);
+    this.stopPings?.();
+    this.stopGc?.();
     if (this.reregisterTimer !== undefined) this.timers.clearTimeout(this.reregisterTimer);
     for (const fw of this.frameworks.values()) if (fw.failoverTimer !== undefined) this.timers.clearTimeout(fw.failoverTimer);
     this.mailbox.close();
@@ -512,14 +505,6 @@ export class Master {
     }
     agent.connected = connected;
     agent.active = active;
-  }
-
-  private schedulePings(): void {
-    this.pingTimer = this.timers.setTimeout(() => {
-      if (!this.running) return;
-      this.pingAgents();
-      this.schedulePings();
-    }, this.pingTimeoutMs);
   }
 
   /** One ping round: an agent that misses `maxAgentPingTimeouts` pings in a row is marked unreachable. */
