@@ -43,7 +43,7 @@ export interface ContainerStatus {
 
 export interface TaskStatus {
   taskId: string;
-  /** The agent the task runs on; the master sets it on what it forwards (absent for a launch that never ran). */
+  /** The agent the task runs on; the master sets it on what it forwards (absent when it knows none: an unknown task). */
   agentId?: string;
   state: TaskState;
   /** Seconds since the epoch, fractional, as Mesos reports it. */
