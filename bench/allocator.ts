@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HierarchicalAllocator, MAX_REFUSE_SECONDS } from '../runtime/allocator/hierarchical-allocator.ts';
-import { Resources } from '../runtime/allocator/resources.ts';
+import { Resources } from '../runtime/mesos/resources.ts';
 import { seededRandom } from '../runtime/allocator/seeded-random.ts';
 import { percentile } from '../runtime/metrics/windowed-timer.ts';
 

@@ -13,7 +13,7 @@ import { Agent } from '../runtime/agent/agent.ts';
 import type { Executor } from '../runtime/agent/executor.ts';
 import { ProcessExecutor } from '../runtime/agent/process-executor.ts';
 import { SimulatedExecutor } from '../runtime/agent/simulated-executor.ts';
-import { Resources } from '../runtime/allocator/resources.ts';
+import { Resources } from '../runtime/mesos/resources.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { buildMarathonApp } from '../runtime/marathon/marathon-routes.ts';
 import { MarathonScheduler } from '../runtime/marathon/marathon-scheduler.ts';

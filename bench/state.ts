@@ -11,16 +11,16 @@ import { cpus, tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resources } from '../runtime/allocator/resources.ts';
+import { Resources } from '../runtime/mesos/resources.ts';
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { Master } from '../runtime/master/master.ts';
 import { masterHttpPlugin } from '../runtime/master/http/master-http-plugin.ts';
 import { masterState } from '../runtime/master/master-state-json.ts';
 import { Registrar } from '../runtime/master/registrar.ts';
-import type { AgentEndpoint, AgentSession } from '../runtime/master/agent-api.ts';
-import type { OfferView, SchedulerConnection, TaskLaunch } from '../runtime/master/scheduler-api.ts';
-import type { TaskStatus } from '../runtime/agent/task-status.ts';
+import type { AgentEndpoint, AgentSession } from '../runtime/mesos/agent-api.ts';
+import type { OfferView, SchedulerConnection, TaskLaunch } from '../runtime/mesos/scheduler-api.ts';
+import type { TaskStatus } from '../runtime/mesos/task-status.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const TASKS_PER_AGENT = Number(process.env.BENCH_TASKS_PER_AGENT ?? 10);
@@ -28,10 +28,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 
 function status(state: TaskStatus['state'], ip: string, taskId: string): TaskStatus {
   return {
+    taskId,
     state,
     timestamp: Date.now() / 1000,
     source: 'SOURCE_EXECUTOR',
-    container_status: {
+    containerStatus: {
       container_id: { value: `c-${taskId}` },
       network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: ip }] }],
     },
@@ -84,8 +85,8 @@ async function main(): Promise<void> {
       ping: () => true,
       runTask: (fw, _role, task) => {
         const s = sessions.get(id)!;
-        s.statusUpdate(fw.id, task.taskId, status('TASK_STARTING', ip, task.taskId));
-        s.statusUpdate(fw.id, task.taskId, status('TASK_RUNNING', ip, task.taskId));
+        s.statusUpdate(fw.id, status('TASK_STARTING', ip, task.taskId));
+        s.statusUpdate(fw.id, status('TASK_RUNNING', ip, task.taskId));
       },
       killTask: () => {},
       shutdownFramework: () => {},

@@ -1,8 +1,8 @@
 /**
  * The agent's counters and task gauges under the keys Mesos publishes them with (`slave/*`), kept as things happen.
  */
-import { isTerminal, type TaskState } from './task-state.ts';
-import type { TaskStatus } from './task-status.ts';
+import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import type { TaskStatus } from '../mesos/task-status.ts';
 
 /** Non-terminal states the agent publishes gauges for. */
 const ACTIVE: readonly TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'];

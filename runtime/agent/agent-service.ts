@@ -5,13 +5,13 @@
  * re-registered with at once.
  */
 import { join } from 'node:path';
-import { Resources } from '../allocator/resources.ts';
+import { Resources } from '../mesos/resources.ts';
 import { defaultAgentResources, PUBLIC_ROLE } from '../cluster/agent-resources.ts';
 import type { ClusterConfig } from '../cluster/cluster-config.ts';
 import { HttpBinding } from '../cluster/http-binding.ts';
 import type { NodeServiceContext, NodeServiceDescriptor } from '../cluster/node-service.ts';
 import { createHttpServer } from '../http/http-server.ts';
-import { MESOS_API_VERSION } from '../mesos-json/build-info.ts';
+import { MESOS_API_VERSION } from '../mesos/json/build-info.ts';
 import { MASTER_UNIT } from '../master/master-service.ts';
 import type { UnitBehavior } from '../units/unit.ts';
 import type { UnitLog } from '../units/unit-log.ts';

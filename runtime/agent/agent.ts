@@ -13,9 +13,9 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Resources } from '../allocator/resources.ts';
-import type { AgentEndpoint, AgentInfo, AgentSession, RunningTaskReport } from '../master/agent-api.ts';
-import type { FrameworkInfo, TaskLaunch } from '../master/scheduler-api.ts';
+import type { Resources } from '../mesos/resources.ts';
+import type { AgentEndpoint, AgentInfo, AgentSession, RunningTaskReport } from '../mesos/agent-api.ts';
+import type { FrameworkInfo, TaskLaunch } from '../mesos/scheduler-api.ts';
 import { writeFileAtomic } from '../storage/atomic-file.ts';
 import { PRIORITY } from '../units/unit-journal.ts';
 import type { Executor, ExecutorLog } from './executor.ts';
@@ -24,8 +24,8 @@ import { signalProcessGroup } from './process-group.ts';
 import { isRunning, processIdentity } from './process-identity.ts';
 import { TaskCheckpointStore, type TaskCheckpoint } from './task-checkpoint.ts';
 import type { TaskSpec } from './task-spec.ts';
-import { isTerminal, type TaskState } from './task-state.ts';
-import type { TaskStatus } from './task-status.ts';
+import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import type { TaskStatus } from '../mesos/task-status.ts';
 
 /** Mesos's `--recover`: re-attach to the tasks a previous agent process left running, or kill them. */
 export type RecoverMode = 'reconnect' | 'cleanup';
@@ -88,7 +88,7 @@ export class Agent {
   private session: AgentSession | undefined;
   private online = false;
   /** Updates produced while the agent was down, sent after it re-registers (Mesos's status update manager). */
-  private held: { frameworkId: string; taskId: string; status: TaskStatus }[] = [];
+  private held: { frameworkId: string; status: TaskStatus }[] = [];
   private readonly now: () => number;
   private readonly maxCompleted: number;
   private readonly log: ExecutorLog;
@@ -171,7 +171,7 @@ export class Agent {
     this.recoveredReports = [];
     const held = this.held;
     this.held = [];
-    for (const h of held) this.session.statusUpdate(h.frameworkId, h.taskId, h.status);
+    for (const h of held) this.session.statusUpdate(h.frameworkId, h.status);
   }
 
   /** The agent process goes away; its tasks keep running (they are killed only by `shutdownTasks`). */
@@ -352,12 +352,12 @@ export class Agent {
 
   private onStatus(fw: AgentFramework, task: AgentTask, status: TaskStatus): void {
     this.record(fw, task, status);
-    const update = { frameworkId: fw.info.id, taskId: task.launch.taskId, status };
+    const update = { frameworkId: fw.info.id, status };
     const store = this.checkpoints;
     const agentId = this.id;
     if (!store || agentId === undefined) return this.forward(update);
     // Read now, while the process is surely still ours to see (it may exit, and be reaped, any moment).
-    const pid = status.container_status.executor_pid;
+    const pid = status.containerStatus?.executor_pid;
     const identity = pid !== undefined && !task.pidCheckpointed ? processIdentity(pid) : undefined;
     if (identity) task.pidCheckpointed = true;
     void this.checkpointStep(task, async () => {
@@ -367,8 +367,8 @@ export class Agent {
     }).then(() => this.forward(update));
   }
 
-  private forward(update: { frameworkId: string; taskId: string; status: TaskStatus }): void {
-    if (this.online && this.session) this.session.statusUpdate(update.frameworkId, update.taskId, update.status);
+  private forward(update: { frameworkId: string; status: TaskStatus }): void {
+    if (this.online && this.session) this.session.statusUpdate(update.frameworkId, update.status);
     else this.held.push(update);
   }
 

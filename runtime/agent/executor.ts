@@ -5,11 +5,11 @@
 import { PRIORITY, type Priority } from '../units/unit-journal.ts';
 import type { ProcessIdentity } from './process-identity.ts';
 import type { TaskSpec } from './task-spec.ts';
-import type { TaskState } from './task-state.ts';
-import type { TaskStatusListener } from './task-status.ts';
+import type { TaskState } from '../mesos/task-state.ts';
+import type { TaskStatusListener } from '../mesos/task-status.ts';
 
-export type { TaskSpec, CommandSpec } from './task-spec.ts';
-export type { TaskStatus, TaskStatusListener } from './task-status.ts';
+export type { TaskSpec } from './task-spec.ts';
+export type { TaskStatus, TaskStatusListener } from '../mesos/task-status.ts';
 
 export interface Executor {
   /**

@@ -3,7 +3,7 @@
  * duplicate specs with TASK_ERROR. Requests may come straight from the wire, so nothing in `task` is trusted yet.
  */
 import { validateTaskSpec, type TaskSpec } from './task-spec.ts';
-import type { TaskStatusListener } from './task-status.ts';
+import type { TaskStatusListener } from '../mesos/task-status.ts';
 import { TaskStatusReporter } from './task-status-reporter.ts';
 
 export interface AcceptedLaunch {
@@ -23,7 +23,7 @@ export function acceptLaunch(
   const host = typeof raw?.host === 'string' ? raw.host : undefined;
   const onError = (e: unknown) => options.onError(e, taskId);
   const containerId = typeof raw?.containerId === 'string' && raw.containerId !== '' ? raw.containerId : undefined;
-  const reporter = new TaskStatusReporter(onStatus, host, { now: options.now, onError }, containerId);
+  const reporter = new TaskStatusReporter(taskId, onStatus, host, { now: options.now, onError }, containerId);
   const problem = validateTaskSpec(task) ?? (options.isLive(taskId) ? `Task '${taskId}' is already running` : undefined);
   if (problem !== undefined) {
     reporter.report('TASK_ERROR', { message: problem, source: 'SOURCE_SLAVE', reason: 'REASON_TASK_INVALID' });

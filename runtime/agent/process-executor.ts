@@ -14,8 +14,9 @@ import { isRunning, type ProcessIdentity } from './process-identity.ts';
 import { lookupSystemUser, type SystemUser } from './system-user.ts';
 import { taskEnvironment, type InheritedEnvironment } from './task-environment.ts';
 import { DEFAULT_KILL_GRACE_PERIOD_MS, isGracePeriod, validateTaskSpec, type TaskSpec } from './task-spec.ts';
-import { isTerminal, type TaskState } from './task-state.ts';
-import { describeExit, type TaskStatusListener } from './task-status.ts';
+import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import { describeExit } from './exit-description.ts';
+import type { TaskStatusListener } from '../mesos/task-status.ts';
 import { TaskStatusReporter } from './task-status-reporter.ts';
 import { acceptLaunch } from './launch-request.ts';
 
@@ -96,7 +97,7 @@ export class ProcessExecutor implements Executor {
     const onError = (e: unknown) => this.onError(e, taskId);
     const problem = validateTaskSpec(task) ?? (this.tasks.has(taskId) ? `Task '${taskId}' is already running` : undefined);
     const from = isTerminal(state) ? 'TASK_STAGING' : state;
-    const reporter = new TaskStatusReporter(onStatus, task.host, { now: this.now, onError, initialState: from }, task.containerId);
+    const reporter = new TaskStatusReporter(taskId, onStatus, task.host, { now: this.now, onError, initialState: from }, task.containerId);
     if (identity) reporter.setPid(identity.pid);
     if (problem !== undefined) {
       reporter.report('TASK_FAILED', { message: `Cannot recover the task: ${problem}`, source: 'SOURCE_SLAVE' });

@@ -1,23 +1,15 @@
 /**
  * An executor without processes, for scale runs and benchmarks: tasks walk the same state machine and report the
- * same statuses as under ProcessExecutor, on a scheduler that a simulation can drive.
+ * same statuses as under ProcessExecutor, on timers that a simulation can drive.
  */
 import { logTaskError, type Executor, type ExecutorOptions } from './executor.ts';
 import type { TaskSpec } from './task-spec.ts';
-import { describeExit, type TaskStatusListener } from './task-status.ts';
+import { describeExit } from './exit-description.ts';
+import type { TaskStatusListener } from '../mesos/task-status.ts';
 import type { TaskStatusReporter } from './task-status-reporter.ts';
 import { acceptLaunch } from './launch-request.ts';
-
-/** Timers the simulated tasks run on; pass a simulated one to run on simulated time. */
-export interface Scheduler {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const realTimers: Scheduler = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import type { Timers } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 
 /** How a simulated task behaves. */
 export interface SimulatedTaskPlan {
@@ -30,7 +22,8 @@ export interface SimulatedTaskPlan {
 }
 
 export interface SimulatedExecutorOptions extends ExecutorOptions, SimulatedTaskPlan {
-  scheduler?: Scheduler;
+  /** What the simulated tasks' delays run on; a ManualClock runs them on simulated time. Default systemTime. */
+  timers?: Timers;
   /** Per-task overrides of the plan above. */
   planFor?: (task: TaskSpec) => SimulatedTaskPlan;
 }
@@ -45,12 +38,12 @@ export class SimulatedExecutor implements Executor {
   private shuttingDown = false;
   private readonly now: () => number;
   private readonly onError: (error: unknown, taskId: string) => void;
-  private readonly scheduler: Scheduler;
+  private readonly timers: Timers;
 
   constructor(private readonly options: SimulatedExecutorOptions = {}) {
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? logTaskError(options.log);
-    this.scheduler = options.scheduler ?? realTimers;
+    this.timers = options.timers ?? systemTime;
   }
 
   /** Number of live (non-terminal) tasks. */
@@ -77,9 +70,9 @@ export class SimulatedExecutor implements Executor {
     const run = () => {
       reporter.report('TASK_RUNNING', { source: 'SOURCE_EXECUTOR' });
       if (plan.finishAfterMs !== undefined)
-        t.timer = this.scheduler.setTimeout(() => this.exit(taskId, t, plan.exitCode ?? 0), plan.finishAfterMs);
+        t.timer = this.timers.setTimeout(() => this.exit(taskId, t, plan.exitCode ?? 0), plan.finishAfterMs);
     };
-    if (plan.startDelayMs) t.timer = this.scheduler.setTimeout(run, plan.startDelayMs);
+    if (plan.startDelayMs) t.timer = this.timers.setTimeout(run, plan.startDelayMs);
     else run();
   }
 
@@ -87,7 +80,7 @@ export class SimulatedExecutor implements Executor {
   kill(taskId: string, _gracePeriodMs?: number): Promise<boolean> {
     const t = this.tasks.get(taskId);
     if (!t) return Promise.resolve(false);
-    this.scheduler.clearTimeout(t.timer);
+    this.timers.clearTimeout(t.timer);
     this.tasks.delete(taskId);
     const wasRunning = t.reporter.state === 'TASK_RUNNING';
     t.reporter.report('TASK_KILLING', { source: 'SOURCE_EXECUTOR' });

@@ -11,11 +11,11 @@
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resources } from '../allocator/resources.ts';
-import type { FrameworkInfo, TaskLaunch } from '../master/scheduler-api.ts';
+import { Resources } from '../mesos/resources.ts';
+import type { FrameworkInfo, TaskLaunch } from '../mesos/scheduler-api.ts';
 import { writeFileAtomic } from '../storage/atomic-file.ts';
 import type { ProcessIdentity } from './process-identity.ts';
-import type { TaskStatus } from './task-status.ts';
+import type { ContainerStatus, TaskStatus } from '../mesos/task-status.ts';
 
 /** Where one task run's checkpoint lives. */
 export interface TaskRunKey {
@@ -98,7 +98,7 @@ export class TaskCheckpointStore {
             const info = await readJson<TaskInfoCheckpoint>(join(run, 'task.info'));
             if (!framework || !info) throw new Error('task.info or framework.info is missing');
             const pid = await readJson<ProcessIdentity>(join(run, 'forked.pid'));
-            const latest = await readJson<TaskStatus>(join(run, 'task.status'));
+            const latest = await readJson<CheckpointedStatus>(join(run, 'task.status'));
             const launch = { ...info.launch, resources: Resources.parse(info.launch.resources as unknown as string) };
             out.tasks.push({
               ...info,
@@ -106,7 +106,7 @@ export class TaskCheckpointStore {
               launch,
               framework,
               ...(pid === undefined ? {} : { pid }),
-              ...(latest === undefined ? {} : { latest }),
+              ...(latest === undefined ? {} : { latest: currentStatus(latest, info.launch.taskId) }),
             });
           } catch (err) {
             out.problems.push(`checkpoint ${run} cannot be recovered: ${(err as Error).message}`);
@@ -116,6 +116,16 @@ export class TaskCheckpointStore {
     }
     return out;
   }
+}
+
+/** A task.status as it may be on disk: minidc before TaskStatus had one shape wrote no taskId, and container_status. */
+type CheckpointedStatus = Omit<TaskStatus, 'taskId'> & { taskId?: string; container_status?: ContainerStatus };
+
+/** Reads an older task.status as today's, so tasks keep running across a minidc upgrade. */
+function currentStatus(saved: CheckpointedStatus, taskId: string): TaskStatus {
+  const { container_status: legacy, ...status } = saved;
+  const containerStatus = status.containerStatus ?? legacy;
+  return { ...status, taskId: status.taskId ?? taskId, ...(containerStatus === undefined ? {} : { containerStatus }) };
 }
 
 async function listDir(dir: string): Promise<string[]> {

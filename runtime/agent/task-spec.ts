@@ -4,16 +4,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { isIP } from 'node:net';
-
-/** mesos.proto CommandInfo. */
-export interface CommandSpec {
-  /** The shell command line, or with `shell: false` the executable. */
-  value: string;
-  /** Default true: run `value` with `/bin/sh -c`. */
-  shell?: boolean;
-  /** With `shell: false`, the full argv including argv[0], as in execlp(value, arguments[0], arguments[1], ...). */
-  arguments?: string[];
-}
+import type { CommandSpec } from '../mesos/scheduler-api.ts';
 
 export interface TaskSpec {
   taskId: string;

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { canTransition, isTerminal, TaskStateError, type TaskState } from './task-state.ts';
-import type { ContainerStatus, TaskStatus, TaskStatusListener, TaskStatusReason, TaskStatusSource } from './task-status.ts';
+import { canTransition, isTerminal, TaskStateError, type TaskState } from '../mesos/task-state.ts';
+import type { ContainerStatus, TaskStatus, TaskStatusListener, TaskStatusReason, TaskStatusSource } from '../mesos/task-status.ts';
 
 export interface StatusFields {
   message?: string;
@@ -35,6 +35,7 @@ export class TaskStatusReporter {
   readonly done = new Promise<void>((resolve) => (this.markDone = resolve));
 
   constructor(
+    private readonly taskId: string,
     private readonly listener: TaskStatusListener,
     host: string | undefined,
     private readonly options: TaskStatusReporterOptions,
@@ -56,7 +57,7 @@ export class TaskStatusReporter {
     return isTerminal(this.current);
   }
 
-  /** Records the task's process; later updates carry it as container_status.executor_pid. */
+  /** Records the task's process; later updates carry it as containerStatus.executor_pid. */
   setPid(pid: number): void {
     this.pid = pid;
   }
@@ -68,18 +69,18 @@ export class TaskStatusReporter {
       return false;
     }
     this.current = state;
-    const head: Omit<TaskStatus, 'container_status'> = { state, timestamp: this.options.now() / 1000 };
+    const status: TaskStatus = { taskId: this.taskId, state, timestamp: this.options.now() / 1000 };
     // Only present fields, so statuses compare and serialize like Mesos's (absent, not null).
-    if (fields.message !== undefined) head.message = fields.message;
-    if (fields.reason !== undefined) head.reason = fields.reason;
-    if (fields.source !== undefined) head.source = fields.source;
-    if (fields.healthy !== undefined) head.healthy = fields.healthy;
+    if (fields.message !== undefined) status.message = fields.message;
+    if (fields.reason !== undefined) status.reason = fields.reason;
+    if (fields.source !== undefined) status.source = fields.source;
+    if (fields.healthy !== undefined) status.healthy = fields.healthy;
     const container: ContainerStatus = {
       container_id: { value: this.containerId },
       network_infos: this.networkInfos.map((n) => ({ ip_addresses: n.ip_addresses.map((a) => ({ ...a })) })),
     };
     if (this.pid !== undefined) container.executor_pid = this.pid;
-    const status: TaskStatus = { ...head, container_status: container };
+    status.containerStatus = container;
     queueMicrotask(() => this.deliver(status));
     return true;
   }

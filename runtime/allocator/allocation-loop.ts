@@ -5,28 +5,18 @@
  *
  * Timers and the clock are injected so tests can step time by hand.
  */
+import type { Time } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 import type { HierarchicalAllocator, Offer } from './hierarchical-allocator.ts';
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
 export interface AllocationLoopOptions {
-  timers?: Timers;
-  /** Milliseconds, for the latency metric. */
-  now?: () => number;
+  /** Timers for the runs; its monotonic clock times the latency metric. Default systemTime. */
+  time?: Time;
 }
 
 export class AllocationLoop {
-  private readonly timers: Timers;
-  private readonly now: () => number;
-  private periodic: unknown;
+  private readonly time: Time;
+  private stopPeriodic: (() => void) | undefined;
   private queued: unknown;
   private queuedAt = 0;
   /** Agents to consider in the queued run; `undefined` means all of them. */
@@ -38,21 +28,21 @@ export class AllocationLoop {
     private readonly onOffers: (offers: Offer[]) => void,
     options: AllocationLoopOptions = {},
   ) {
-    this.timers = options.timers ?? realTimers;
-    this.now = options.now ?? (() => performance.now());
+    this.time = options.time ?? systemTime;
   }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.schedulePeriodic();
+    // Re-armed after each tick, like Mesos's loop(after(interval), generateOffers).
+    this.stopPeriodic = this.time.every(this.allocator.allocationIntervalMs, () => this.request());
   }
 
   stop(): void {
     this.running = false;
-    if (this.periodic !== undefined) this.timers.clearTimeout(this.periodic);
-    if (this.queued !== undefined) this.timers.clearTimeout(this.queued);
-    this.periodic = this.queued = undefined;
+    this.stopPeriodic?.();
+    if (this.queued !== undefined) this.time.clearTimeout(this.queued);
+    this.stopPeriodic = this.queued = undefined;
     this.allocator.metrics.pendingDispatches = 0;
   }
 
@@ -62,23 +52,15 @@ export class AllocationLoop {
     if (agentIds === undefined) this.candidates = undefined;
     else if (this.candidates !== undefined) for (const id of agentIds) this.candidates.add(id);
     if (this.queued !== undefined) return;
-    this.queuedAt = this.now();
+    this.queuedAt = this.time.now();
     this.allocator.metrics.pendingDispatches = 1;
-    this.queued = this.timers.setTimeout(() => this.run(), 0);
-  }
-
-  private schedulePeriodic(): void {
-    // Re-armed after each tick, like Mesos's loop(after(interval), generateOffers).
-    this.periodic = this.timers.setTimeout(() => {
-      this.request();
-      if (this.running) this.schedulePeriodic();
-    }, this.allocator.allocationIntervalMs);
+    this.queued = this.time.setTimeout(() => this.run(), 0);
   }
 
   private run(): void {
     this.queued = undefined;
     this.allocator.metrics.pendingDispatches = 0;
-    this.allocator.metrics.recordLatency(this.now() - this.queuedAt);
+    this.allocator.metrics.recordLatency(this.time.now() - this.queuedAt);
     const candidates = this.candidates;
     this.candidates = new Set();
     const offers = this.allocator.allocate(candidates);

@@ -2,7 +2,8 @@
  * The allocator's metrics under the keys Mesos publishes in `/metrics/snapshot` (allocator/mesos/*).
  */
 import { WindowedTimer } from '../metrics/windowed-timer.ts';
-import type { HierarchicalAllocator, Clock } from './hierarchical-allocator.ts';
+import type { HierarchicalAllocator } from './hierarchical-allocator.ts';
+import type { Clock } from '../time/clock.ts';
 
 const PREFIX = 'allocator/mesos';
 const HOUR_MS = 3_600_000;
@@ -16,7 +17,7 @@ export class AllocatorMetrics {
   readonly allocationRun: WindowedTimer;
   readonly allocationRunLatency: WindowedTimer;
 
-  constructor(clock: Clock) {
+  constructor(clock: Pick<Clock, 'now'>) {
     // Windows follow the allocator's clock, so a simulated run ages them by simulated time.
     const now = () => clock.now();
     this.allocationRun = new WindowedTimer(`${PREFIX}/allocation_run`, HOUR_MS, now);

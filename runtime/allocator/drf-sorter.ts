@@ -9,7 +9,7 @@
  * their siblings (binary search + splice), while changes of the total or of weights mark the tree for one full
  * re-sort on the next read, as Mesos does.
  */
-import type { Quantities } from './resources.ts';
+import type { Quantities } from '../mesos/resources.ts';
 
 type NodeKind = 'internal' | 'active' | 'inactive';
 

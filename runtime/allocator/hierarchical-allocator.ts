@@ -19,9 +19,11 @@ import {
   Resources,
   subtractQuantities,
   UNRESERVED,
-} from './resources.ts';
+} from '../mesos/resources.ts';
 import { shuffle } from './seeded-random.ts';
 import { AllocatorMetrics } from './allocator-metrics.ts';
+import type { Clock } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 
 export const DEFAULT_ALLOCATION_INTERVAL_MS = 1000;
 /** Mesos's Filters.refuse_seconds default. */
@@ -33,13 +35,9 @@ export const DEFAULT_MIN_ALLOCATABLE: readonly Quantities[] = [new Map([['cpus',
 
 export class AllocatorError extends Error {}
 
-export interface Clock {
-  /** Milliseconds; only differences matter. */
-  now(): number;
-}
-
 export interface AllocatorOptions {
-  clock: Clock;
+  /** Filter expiry and metric windows follow its monotonic clock. Default systemTime. */
+  clock?: Pick<Clock, 'now'>;
   /** Source of randomness for agent shuffling (seed it for reproducible runs). */
   random: () => number;
   allocationIntervalMs?: number;
@@ -151,7 +149,7 @@ export class HierarchicalAllocator {
   private readonly roleSorter: DrfSorter;
   private readonly frameworkSorters = new Map<string, DrfSorter>();
   private readonly filters = new OfferFilters();
-  private readonly clock: Clock;
+  private readonly clock: Pick<Clock, 'now'>;
   private readonly random: () => number;
   private readonly minAllocatable: readonly Quantities[];
   private readonly excluded: readonly string[];
@@ -162,7 +160,7 @@ export class HierarchicalAllocator {
   private readonly totalReservations: Quantities = new Map();
 
   constructor(options: AllocatorOptions) {
-    this.clock = options.clock;
+    this.clock = options.clock ?? systemTime;
     this.random = options.random;
     this.allocationIntervalMs = options.allocationIntervalMs ?? DEFAULT_ALLOCATION_INTERVAL_MS;
     this.minAllocatable = options.minAllocatableResources ?? DEFAULT_MIN_ALLOCATABLE;

@@ -5,7 +5,7 @@
  * is three map hits and no resource arithmetic unless a filter exists. Expiry is driven by a min-heap on the
  * expiry time, so expiring costs nothing for filters that are not due.
  */
-import type { Resources } from './resources.ts';
+import type { Resources } from '../mesos/resources.ts';
 
 export interface RefusedOfferFilter {
   /** The refused resources; an offer they contain is filtered. */

@@ -9,7 +9,7 @@ import {
   HierarchicalAllocator,
   type Offer,
 } from './hierarchical-allocator.ts';
-import { parseMinAllocatable, parseQuantities, Resources, isValidRole } from './resources.ts';
+import { parseMinAllocatable, parseQuantities, Resources, isValidRole } from '../mesos/resources.ts';
 import { seededRandom } from './seeded-random.ts';
 
 export class ScenarioError extends Error {

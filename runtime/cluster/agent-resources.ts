@@ -4,7 +4,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { statfsSync } from 'node:fs';
-import { Resources } from '../allocator/resources.ts';
+import { Resources } from '../mesos/resources.ts';
 
 /** Mesos's default port range for tasks. */
 export const DEFAULT_TASK_PORTS = '[31000-32000]';

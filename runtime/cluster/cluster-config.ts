@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
 import { parseDuration } from '../time/duration.ts';
-import { Resources } from '../allocator/resources.ts';
+import { Resources } from '../mesos/resources.ts';
 import { RECOVER_MODES, type RecoverMode } from '../agent/agent.ts';
 import { DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS, DEFAULT_LAUNCH_TOKENS } from '../marathon/launch-tokens.ts';
 

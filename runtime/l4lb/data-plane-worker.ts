@@ -5,7 +5,7 @@
  */
 import type { DataPlaneEvents } from './data-plane.ts';
 import { InProcessDataPlane } from './in-process-data-plane.ts';
-import { systemL4lbClock } from './l4lb-clock.ts';
+import { systemTime } from '../time/system-time.ts';
 import type { FromWorker, ToWorker, WorkerEvent } from './worker-protocol.ts';
 
 function send(message: FromWorker, then?: () => void): void {
@@ -47,7 +47,7 @@ process.on('message', (message: ToWorker) => {
       plane = new InProcessDataPlane({
         settings: message.settings,
         events,
-        clock: systemL4lbClock,
+        clock: systemTime,
         random: Math.random,
       });
       break;

@@ -3,14 +3,14 @@
  * A worker process runs one of these too (`data-plane-worker.ts`).
  */
 import type { DataPlane, DataPlaneEvents, ProxySettings, ProxySpec } from './data-plane.ts';
-import type { L4lbClock } from './l4lb-clock.ts';
+import type { Time } from '../time/clock.ts';
 import { RelayBufferPool } from './relay-buffer-pool.ts';
 import { VipListener } from './vip-listener.ts';
 
 export interface InProcessDataPlaneOptions {
   readonly settings: ProxySettings;
   readonly events: DataPlaneEvents;
-  readonly clock: L4lbClock;
+  readonly clock: Time;
   readonly random: () => number;
   readonly plane?: number;
 }

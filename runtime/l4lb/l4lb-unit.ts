@@ -8,7 +8,7 @@ import { journalInternalErrors } from '../http/http-server.ts';
 import type { UnitBehavior, UnitContext } from '../units/unit.ts';
 import { PRIORITY } from '../units/unit-journal.ts';
 import { DEFAULT_VIP_RANGE, L4lb, type L4lbOptions } from './l4lb.ts';
-import { systemL4lbClock } from './l4lb-clock.ts';
+import { systemTime } from '../time/system-time.ts';
 import { MasterStatePoller } from './master-state-poller.ts';
 import { NamedVipAddresses } from './named-vip-addresses.ts';
 import type { BackendAddress, VipTable, VipTarget } from './vip-table.ts';
@@ -62,7 +62,7 @@ export class L4lbUnit implements UnitBehavior {
       this.poller = new MasterStatePoller({
         url: masterStateUrl,
         intervalMs: pollIntervalMs ?? 5000,
-        clock: this.options.clock ?? systemL4lbClock,
+        clock: this.options.clock ?? systemTime,
         onTable: (table) => lb.update(table),
         onHealth: (ok, detail) => ctx.log(detail, ok ? PRIORITY.info : PRIORITY.warning),
         ...(fetchImpl ? { fetch: fetchImpl } : {}),

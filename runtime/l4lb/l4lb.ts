@@ -13,7 +13,8 @@ import type { DataPlane } from './data-plane.ts';
 import { InProcessDataPlane } from './in-process-data-plane.ts';
 import { formatIpPort } from './ip-port.ts';
 import { l4lbApi, type L4lbApiOptions } from './l4lb-api.ts';
-import { systemL4lbClock, type L4lbClock } from './l4lb-clock.ts';
+import type { Time } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 import { NamedVipAddresses } from './named-vip-addresses.ts';
 import { VipRegistry, type VipsView, type VipView } from './vip-registry.ts';
 import { canonicalVipName } from './vip-names.ts';
@@ -53,8 +54,8 @@ export interface L4lbOptions {
   drainTimeoutMs?: number;
   /** Proxy in this many worker processes; 0 (default) proxies in this process. */
   workers?: number;
-  /** Time for the breaker's down periods and (in-process) bind retries; workers' bind retries use real time. */
-  clock?: L4lbClock;
+  /** Time for the breaker's down periods and (in-process) bind retries; workers' bind retries and socket timeouts use real time. */
+  clock?: Time;
   /** Randomness for power of two choices in-process; workers use Math.random. */
   random?: () => number;
   /** Called when a worker process exits unexpectedly (it is restarted). */
@@ -76,7 +77,7 @@ interface PlannedVip {
 }
 
 export class L4lb {
-  private readonly clock: L4lbClock;
+  private readonly clock: Time;
   private readonly addresses: NamedVipAddresses;
   private readonly registry: VipRegistry;
   private desired = new Map<string, VipDefinition>();
@@ -90,7 +91,7 @@ export class L4lb {
   private allocationFailures = 0;
 
   constructor(private readonly options: L4lbOptions) {
-    this.clock = options.clock ?? systemL4lbClock;
+    this.clock = options.clock ?? systemTime;
     this.addresses = options.addresses ?? new NamedVipAddresses(options.vipRange ?? DEFAULT_VIP_RANGE);
     this.registry = new VipRegistry({
       clock: this.clock,

@@ -3,7 +3,7 @@
  * polled the master about every 5 s). A failed poll keeps the last table: flushing every VIP because the master
  * was briefly unreachable would cut new connections to services that are fine (dcos-net made the same choice).
  */
-import type { L4lbClock } from './l4lb-clock.ts';
+import type { Time } from '../time/clock.ts';
 import type { VipTable } from './vip-table.ts';
 import { vipsFromState } from './vips-from-state.ts';
 
@@ -11,7 +11,7 @@ export interface MasterStatePollerOptions {
   /** e.g. `http://10.0.4.10:5050/master/state` */
   readonly url: string;
   readonly intervalMs: number;
-  readonly clock: L4lbClock;
+  readonly clock: Time;
   readonly onTable: (table: VipTable) => Promise<void>;
   /** Called when polling starts failing and when it recovers, not on every failed poll. */
   readonly onHealth: (ok: boolean, detail: string) => void;

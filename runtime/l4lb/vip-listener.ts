@@ -5,14 +5,14 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DataPlaneEvents, ProxyBackendSpec, ProxySettings } from './data-plane.ts';
-import type { L4lbClock } from './l4lb-clock.ts';
+import type { Time } from '../time/clock.ts';
 import { ProxiedConnection, type ConnectionContext, type LocalBackend } from './proxied-connection.ts';
 import type { RelayBufferPool } from './relay-buffer-pool.ts';
 
 export interface VipListenerDeps {
   readonly plane: number;
   readonly settings: ProxySettings;
-  readonly clock: L4lbClock;
+  readonly clock: Time;
   readonly random: () => number;
   readonly buffers: RelayBufferPool;
   readonly events: DataPlaneEvents;

@@ -9,7 +9,7 @@
 import { BackendBreaker } from './backend-breaker.ts';
 import type { DataPlaneEvents, ProxySpec } from './data-plane.ts';
 import { formatIpPort, parseIpPort } from './ip-port.ts';
-import type { L4lbClock } from './l4lb-clock.ts';
+import type { Time } from '../time/clock.ts';
 import type { BackendAddress } from './vip-table.ts';
 
 export interface BackendView {
@@ -39,7 +39,7 @@ export interface VipsView {
 }
 
 export interface VipRegistryOptions {
-  clock: L4lbClock;
+  clock: Time;
   downAfterFailures: number;
   downForMs: number;
   /** How many data planes report listen outcomes (worker processes, or 1). */

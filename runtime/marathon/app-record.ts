@@ -2,7 +2,7 @@
  * One app as the scheduler holds it: its current spec and versions, the deployment under way, and the
  * bookkeeping behind GET /v2/queue (how many instances wait for offers, since when, and why offers did not fit).
  */
-import type { TaskState } from '../agent/task-state.ts';
+import type { TaskState } from '../mesos/task-state.ts';
 import type { Deployment } from './deployments.ts';
 import type { NoMatchReason } from './resource-matcher.ts';
 import type { RunSpec } from './run-spec.ts';

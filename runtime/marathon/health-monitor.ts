@@ -5,7 +5,7 @@
  * Failures inside gracePeriodSeconds of the task's start are ignored until the check has passed once; after that
  * every failure counts, and maxConsecutiveFailures in a row (0: never) hands the task to `onUnhealthy` to be killed.
  */
-import type { Timers } from '../allocator/allocation-loop.ts';
+import type { Timers } from '../time/clock.ts';
 import { healthCheckKind, type HealthCheck } from './health-checks.ts';
 import { runProbe, type Probe, type ProbeResult } from './health-probes.ts';
 

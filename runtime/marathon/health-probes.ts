@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
-import type { Timers } from '../allocator/allocation-loop.ts';
+import type { Timers } from '../time/clock.ts';
 import type { HealthCheckKind } from './health-checks.ts';
 
 export type ProbeResult = { readonly healthy: true } | { readonly healthy: false; readonly cause: string };

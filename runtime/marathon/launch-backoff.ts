@@ -5,7 +5,7 @@
  *
  * When a delay runs out `onExpired` is called, so offers declined meanwhile can be revived.
  */
-import type { Timers } from '../allocator/allocation-loop.ts';
+import type { Timers } from '../time/clock.ts';
 import type { RunSpec } from './run-spec.ts';
 
 interface Delay {

@@ -6,7 +6,7 @@
  * The bucket is refilled to full every interval (as Marathon does), not topped up per launch; the refill timer runs
  * only while something used tokens, so an idle Marathon has no timer ticking.
  */
-import type { Timers } from '../allocator/allocation-loop.ts';
+import type { Timers } from '../time/clock.ts';
 
 export const DEFAULT_LAUNCH_TOKENS = 100;
 export const DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS = 30_000;

@@ -14,16 +14,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { realTimers, type Timers } from '../allocator/allocation-loop.ts';
-import { isTerminal } from '../agent/task-state.ts';
+import { isTerminal } from '../mesos/task-state.ts';
 import { PRIORITY, type Priority } from '../units/unit-journal.ts';
 import type {
   FrameworkInfo,
   OfferView,
   SchedulerConnection,
   SchedulerEvents,
-  TaskStatusUpdate,
-} from '../master/scheduler-api.ts';
+} from '../mesos/scheduler-api.ts';
+import type { TaskStatus } from '../mesos/task-status.ts';
+import type { Time } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 import type { MarathonView } from './api-json.ts';
 import { AppRegistry } from './app-registry.ts';
 import type { AppRecord } from './app-record.ts';
@@ -82,9 +83,11 @@ export interface MarathonSchedulerOptions {
   /** A task that ran this long before failing resets its app's launch backoff (when the app has no checks). */
   backoffResetAfterMs?: number;
   servicePortRange?: ServicePortRange;
-  timers?: Timers;
-  /** Marathon's clock, epoch ms: versions, timestamps, backoff, health grace periods, unreachable timeouts. */
-  now?: () => number;
+  /**
+   * Marathon's timers, and its clock: the wall clock (epoch ms) dates versions, timestamps, backoff, health grace
+   * periods and unreachable timeouts. Default systemTime.
+   */
+  time?: Time;
   random?: () => number;
   /** Where Marathon's messages go (the unit's journal); priority is syslog's (PRIORITY), info when omitted. */
   log?: (message: string, priority?: Priority) => void;
@@ -114,7 +117,7 @@ export class MarathonScheduler implements MarathonView {
   /** What GET /v2/events streams. */
   readonly eventBus: MarathonEventBus;
   private readonly options: MarathonSchedulerOptions;
-  private readonly timers: Timers;
+  private readonly timers: Time;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly log: (message: string, priority?: Priority) => void;
@@ -131,13 +134,13 @@ export class MarathonScheduler implements MarathonView {
   private readonly dirty = new Set<string>();
   private convergeQueued = false;
   private pendingOffers: OfferView[] = [];
-  private reconcileTimer: unknown;
+  private stopReconciliation: (() => void) | undefined;
 
   constructor(options: MarathonSchedulerOptions) {
     this.options = options;
     this.store = new MarathonStore(join(options.dataDir, 'state.json'));
-    this.timers = options.timers ?? realTimers;
-    this.now = options.now ?? Date.now;
+    this.timers = options.time ?? systemTime;
+    this.now = () => this.timers.wallMs();
     this.random = options.random ?? Math.random;
     this.log = options.log ?? (() => {});
     this.frameworkRoles = options.roles ?? ['slave_public'];
@@ -252,8 +255,8 @@ export class MarathonScheduler implements MarathonView {
   async stop(): Promise<void> {
     const wasRunning = this.running;
     this.running = false;
-    if (this.reconcileTimer !== undefined) this.timers.clearTimeout(this.reconcileTimer);
-    this.reconcileTimer = undefined;
+    this.stopReconciliation?.();
+    this.stopReconciliation = undefined;
     this.backoff.stop();
     this.tokens.stop();
     this.unreachable.cancelAll();
@@ -347,13 +350,8 @@ export class MarathonScheduler implements MarathonView {
   }
 
   private scheduleReconciliation(): void {
-    if (this.reconcileTimer !== undefined) this.timers.clearTimeout(this.reconcileTimer);
-    this.reconcileTimer = this.timers.setTimeout(() => {
-      this.reconcileTimer = undefined;
-      if (!this.running) return;
-      this.reconcile();
-      this.scheduleReconciliation();
-    }, this.reconciliationIntervalMs);
+    this.stopReconciliation?.();
+    this.stopReconciliation = this.timers.every(this.reconciliationIntervalMs, () => this.reconcile());
   }
 
   // ---- persistence ----------------------------------------------------------------------------------------------
@@ -411,7 +409,7 @@ export class MarathonScheduler implements MarathonView {
 
   // ---- status updates -------------------------------------------------------------------------------------------
 
-  private onUpdate(u: TaskStatusUpdate): void {
+  private onUpdate(u: TaskStatus): void {
     const task = this.tasks.get(u.taskId);
     if (!task) {
       // Not ours (any more): expunged, or lost from the state. Whatever still runs under this framework goes.
@@ -453,7 +451,7 @@ export class MarathonScheduler implements MarathonView {
     }
   }
 
-  private publishStatus(task: MarathonTask, u: TaskStatusUpdate): void {
+  private publishStatus(task: MarathonTask, u: TaskStatus): void {
     this.eventBus.publish('status_update_event', () => ({
       slaveId: task.agentId,
       taskId: task.id,
@@ -467,7 +465,7 @@ export class MarathonScheduler implements MarathonView {
     }));
   }
 
-  private taskEnded(task: MarathonTask, u: TaskStatusUpdate): void {
+  private taskEnded(task: MarathonTask, u: TaskStatus): void {
     this.forgetTask(task);
     const rec = this.apps.record(task.appId);
     if (rec && !task.killRequested) {

@@ -3,8 +3,8 @@
  * satisfy the app's constraints given where its tasks already run (including those placed on this same offer), and
  * its resources must fit in what is left of the offer within its accepted roles.
  */
-import type { Resources } from '../allocator/resources.ts';
-import type { OfferView } from '../master/scheduler-api.ts';
+import type { Resources } from '../mesos/resources.ts';
+import type { OfferView } from '../mesos/scheduler-api.ts';
 import { matchesConstraints, type PlacementNode } from './constraints.ts';
 import { matchResources, type NoMatchReason } from './resource-matcher.ts';
 import type { RunSpec } from './run-spec.ts';

@@ -3,7 +3,7 @@
  * and accepted with their launches, or declined; either way with Marathon's refuse_seconds, so the allocator does
  * not offer the same unused resources straight back. Every app looked at tallies the offer for GET /v2/queue.
  */
-import type { OfferView, SchedulerConnection, TaskLaunch } from '../master/scheduler-api.ts';
+import type { OfferView, SchedulerConnection, TaskLaunch } from '../mesos/scheduler-api.ts';
 import type { AppRecord } from './app-record.ts';
 import type { PlacementNode } from './constraints.ts';
 import { placeOnOffer, type Placement, type PlacementCandidate } from './offer-placement.ts';

@@ -4,7 +4,7 @@
  * declared ports with `requirePorts`), as Marathon's ResourceMatcher does. The result can go straight into a
  * TaskLaunch: every piece keeps the reservation role it was offered with.
  */
-import { Resources, toMilli, type Range, type Resource } from '../allocator/resources.ts';
+import { Resources, toMilli, type Range, type Resource } from '../mesos/resources.ts';
 import type { RunSpec } from './run-spec.ts';
 
 /** Why an offer was not used for an app (the names Marathon's /v2/queue reports). */

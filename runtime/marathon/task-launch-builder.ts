@@ -3,9 +3,8 @@
  * labels, kill grace period, and the DiscoveryInfo that carries each port's name, protocol and labels — the
  * `VIP_n` labels DC/OS's VIP layer reads and the port names Mesos-DNS builds SRV records from.
  */
-import type { Resources } from '../allocator/resources.ts';
-import type { CommandSpec } from '../agent/task-spec.ts';
-import type { DiscoveryInfo, Label, TaskLaunch } from '../master/scheduler-api.ts';
+import type { Resources } from '../mesos/resources.ts';
+import type { CommandSpec, DiscoveryInfo, Label, TaskLaunch } from '../mesos/scheduler-api.ts';
 import type { RunSpec } from './run-spec.ts';
 import { mesosTaskName } from './task-naming.ts';
 

@@ -3,7 +3,7 @@
  * The tracker is durable (persisted with the apps), which is what lets a restarted Marathon reconcile exactly the
  * tasks it owns instead of launching duplicates.
  */
-import type { TaskState } from '../agent/task-state.ts';
+import type { TaskState } from '../mesos/task-state.ts';
 
 export interface TaskIpAddress {
   readonly ipAddress: string;

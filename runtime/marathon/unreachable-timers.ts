@@ -3,7 +3,7 @@
  * inactive (the app replaces it), after expungeAfterSeconds it is expunged. Deadlines are re-checked against the
  * clock whenever a timer fires, so a timer firing a little early only re-arms.
  */
-import type { Timers } from '../allocator/allocation-loop.ts';
+import type { Timers } from '../time/clock.ts';
 import type { MarathonTask } from './task-tracker.ts';
 import type { UnreachableStrategy } from './unreachable-strategy.ts';
 

@@ -2,7 +2,7 @@
  * Per-framework metrics under Mesos's keys `master/frameworks/<encoded name>/<id>/…`: scheduler calls and events by
  * type, offers sent/accepted/declined/rescinded, and tasks by state (active states as gauges, terminal as counters).
  */
-import { isTerminal, type TaskState } from '../agent/task-state.ts';
+import { isTerminal, type TaskState } from '../mesos/task-state.ts';
 import { stateKeyPart } from './master-counters.ts';
 
 export type SchedulerCall = 'subscribe' | 'teardown' | 'accept' | 'decline' | 'revive' | 'kill' | 'reconcile' | 'suppress';

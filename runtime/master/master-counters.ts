@@ -3,8 +3,8 @@
  * keys Mesos publishes them with. Only what minidc's master actually does is registered; a key that could only ever
  * read zero is left out rather than published as a stand-in.
  */
-import { isTerminal, type TaskState } from '../agent/task-state.ts';
-import type { TaskStatusReason, TaskStatusSource } from '../agent/task-status.ts';
+import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import type { TaskStatusReason, TaskStatusSource } from '../mesos/task-status.ts';
 
 export const MASTER_COUNTER_KEYS = [
   'master/dropped_messages',

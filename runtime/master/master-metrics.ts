@@ -2,7 +2,7 @@
  * The master's `/metrics/snapshot` keys, computed from the live master: counters kept as things happen, gauges read
  * from incrementally kept totals. Nothing here walks the task list, so a snapshot stays cheap at 100,000 tasks.
  */
-import { fromMilli } from '../allocator/resources.ts';
+import { fromMilli } from '../mesos/resources.ts';
 import type { Master } from './master.ts';
 
 /** Scalar resources Mesos publishes master/<r>_total, _used and _percent for. */

@@ -5,12 +5,12 @@
  * Built as text: every task's JSON is cached on its record until it changes, so a state request over 100,000
  * tasks joins cached strings instead of serialising 100,000 objects again.
  */
-import { fromMilli, type Range, Resources } from '../allocator/resources.ts';
-import { TASK_STATES, type TaskState } from '../agent/task-state.ts';
-import { reservedResourcesJson, resourcesFullJson, resourcesJson, type ResourcesJson } from '../mesos-json/resources-json.ts';
-import { taskJson } from '../mesos-json/task-json.ts';
+import { fromMilli, type Range, Resources } from '../mesos/resources.ts';
+import { TASK_STATES, type TaskState } from '../mesos/task-state.ts';
+import { reservedResourcesJson, resourcesFullJson, resourcesJson, type ResourcesJson } from '../mesos/json/resources-json.ts';
+import { taskJson } from '../mesos/json/task-json.ts';
 import type { AgentRecord, FrameworkRecord, Master } from './master.ts';
-import { BUILD_INFO } from '../mesos-json/build-info.ts';
+import { BUILD_INFO } from '../mesos/json/build-info.ts';
 import type { TaskRecord } from './task-record.ts';
 
 export type Flags = Readonly<Record<string, string>>;

@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { HierarchicalAllocator, type Offer, type Quota } from '../allocator/hierarchical-allocator.ts';
-import { AllocationLoop, realTimers, type Timers } from '../allocator/allocation-loop.ts';
+import { AllocationLoop } from '../allocator/allocation-loop.ts';
 import {
   addQuantities,
   formatQuantities,
@@ -17,10 +17,10 @@ import {
   type Quantities,
   Resources,
   subtractQuantities,
-} from '../allocator/resources.ts';
-import { isTerminal, type TaskState } from '../agent/task-state.ts';
-import type { TaskStatus, TaskStatusReason } from '../agent/task-status.ts';
-import type { AgentEndpoint, AgentInfo, AgentSession, RunningTaskReport } from './agent-api.ts';
+} from '../mesos/resources.ts';
+import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import type { TaskStatus, TaskStatusReason } from '../mesos/task-status.ts';
+import type { AgentEndpoint, AgentInfo, AgentSession, RunningTaskReport } from '../mesos/agent-api.ts';
 import { Mailbox } from './mailbox.ts';
 import { MasterCounters } from './master-counters.ts';
 import type { Registrar, Registry } from './registrar.ts';
@@ -31,10 +31,11 @@ import type {
   SchedulerConnection,
   SchedulerEvents,
   TaskLaunch,
-  TaskStatusUpdate,
-} from './scheduler-api.ts';
+} from '../mesos/scheduler-api.ts';
 import { TaskRecord } from './task-record.ts';
 import { FrameworkMetrics } from './framework-metrics.ts';
+import type { Time } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 
 
 export interface MasterOptions {
@@ -59,9 +60,8 @@ export interface MasterOptions {
   maxCompletedFrameworks?: number;
   allocationIntervalMs?: number;
   random?: () => number;
-  timers?: Timers;
-  /** Wall clock in epoch ms. */
-  now?: () => number;
+  /** Timers and clocks (timestamps are its wall clock); default systemTime. */
+  time?: Time;
   /** Messages that have no caller to go to (a throwing handler). */
   log?: (message: string) => void;
 }
@@ -146,7 +146,7 @@ export class Master {
   private readonly registrar: Registrar;
   private readonly loop: AllocationLoop;
   private readonly mailbox: Mailbox;
-  private readonly timers: Timers;
+  private readonly timers: Time;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
   private readonly pingTimeoutMs: number;
@@ -159,8 +159,8 @@ export class Master {
   private nextAgent = 0;
   private nextFramework = 0;
   private nextOffer = 0;
-  private pingTimer: unknown;
-  private gcTimer: unknown;
+  private stopPings: (() => void) | undefined;
+  private stopGc: (() => void) | undefined;
   private readonly gcIntervalMs: number;
   private reregisterTimer: unknown;
   private running = false;
@@ -178,8 +178,8 @@ export class Master {
     this.pid = `master@${options.ip}:${options.port}`;
     this.clusterName = options.clusterName;
     this.registrar = options.registrar;
-    this.timers = options.timers ?? realTimers;
-    this.now = options.now ?? Date.now;
+    this.timers = options.time ?? systemTime;
+    this.now = () => this.timers.wallMs();
     // Silent unless given the unit's journal: nothing inside runtime/ prints.
     this.log = options.log ?? (() => undefined);
     this.pingTimeoutMs = options.agentPingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
@@ -190,12 +190,12 @@ export class Master {
     this.maxCompletedTasks = options.maxCompletedTasksPerFramework ?? 1000;
     this.maxCompletedFrameworks = options.maxCompletedFrameworks ?? 50;
     this.allocator = new HierarchicalAllocator({
-      clock: { now: () => performance.now() },
+      clock: this.timers,
       random: options.random ?? Math.random,
       ...(options.allocationIntervalMs === undefined ? {} : { allocationIntervalMs: options.allocationIntervalMs }),
     });
     this.mailbox = new Mailbox((err) => this.log(`a message handler failed: ${errorText(err)}`));
-    this.loop = new AllocationLoop(this.allocator, (offers) => this.sendOffers(offers), { timers: this.timers });
+    this.loop = new AllocationLoop(this.allocator, (offers) => this.sendOffers(offers), { time: this.timers });
   }
 
   get uptimeSecs(): number {
@@ -266,26 +266,18 @@ export class Master {
     this.running = true;
     this.electedTime = this.now() / 1000;
     this.loop.start();
-    this.schedulePings();
+    this.stopPings = this.timers.every(this.pingTimeoutMs, () => this.pingAgents());
     if (this.recoveredAgents.size > 0)
       this.reregisterTimer = this.timers.setTimeout(() => this.expireRecoveredAgents(), this.reregisterTimeoutMs);
     this.gcUnreachable(registry);
-    this.scheduleGc();
-  }
-
-  private scheduleGc(): void {
-    this.gcTimer = this.timers.setTimeout(() => {
-      if (!this.running) return;
-      this.gcUnreachable();
-      this.scheduleGc();
-    }, this.gcIntervalMs);
+    this.stopGc = this.timers.every(this.gcIntervalMs, () => this.gcUnreachable());
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.loop.stop();
-    if (this.pingTimer !== undefined) this.timers.clearTimeout(this.pingTimer);
-    if (this.gcTimer !== undefined) this.timers.clearTimeout(this.gcTimer);
+    this.stopPings?.();
+    this.stopGc?.();
     if (this.reregisterTimer !== undefined) this.timers.clearTimeout(this.reregisterTimer);
     for (const fw of this.frameworks.values()) if (fw.failoverTimer !== undefined) this.timers.clearTimeout(fw.failoverTimer);
     this.mailbox.close();
@@ -432,7 +424,7 @@ export class Master {
     if (!task) {
       task = new TaskRecord(id, fw.id, agent.id, report.role, report.launch);
       this.countTask(fw, undefined, 'TASK_STAGING');
-      task.apply({ ...report.latest });
+      task.apply({ ...report.latest, agentId: agent.id });
       this.countTask(fw, 'TASK_STAGING', task.state);
       this.attachTask(fw, agent, task);
       return;
@@ -443,8 +435,8 @@ export class Master {
     agent.tasks.set(id, task);
     if (task.state !== report.latest.state) {
       this.countTask(fw, task.state, report.latest.state);
-      task.apply({ ...report.latest });
-      this.forward(fw, agent.id, task, task.latest!);
+      task.apply({ ...report.latest, agentId: agent.id });
+      this.forward(fw, task.latest!);
     }
     if (task.killPending) {
       task.killPending = false;
@@ -487,8 +479,8 @@ export class Master {
     const current = () => this.running && agent.endpoint === endpoint && this.agents.get(agent.id) === agent;
     return {
       agentId: agent.id,
-      statusUpdate: (frameworkId, taskId, status) => {
-        if (current()) this.statusUpdate(agent, frameworkId, taskId, status);
+      statusUpdate: (frameworkId, status) => {
+        if (current()) this.statusUpdate(agent, frameworkId, status);
         else this.counters.inc('master/dropped_messages');
       },
       disconnect: () => {
@@ -514,14 +506,6 @@ export class Master {
     }
     agent.connected = connected;
     agent.active = active;
-  }
-
-  private schedulePings(): void {
-    this.pingTimer = this.timers.setTimeout(() => {
-      if (!this.running) return;
-      this.pingAgents();
-      this.schedulePings();
-    }, this.pingTimeoutMs);
   }
 
   /** One ping round: an agent that misses `maxAgentPingTimeouts` pings in a row is marked unreachable. */
@@ -933,24 +917,26 @@ export class Master {
   /** A launch that never became a task: the framework hears about it, the master counts it. */
   private rejectLaunch(fw: FrameworkRecord, launch: TaskLaunch, state: TaskState, reason: TaskStatusReason, message: string): void {
     this.countTask(fw, undefined, state, 'SOURCE_MASTER', reason);
-    const update: TaskStatusUpdate = { taskId: launch.taskId, state, timestamp: this.now() / 1000, message, reason, source: 'SOURCE_MASTER' };
+    const update: TaskStatus = { taskId: launch.taskId, state, timestamp: this.now() / 1000, message, reason, source: 'SOURCE_MASTER' };
     const events = fw.events;
     if (events) this.mailbox.post(() => events.update(update));
   }
 
   // ---- tasks ----------------------------------------------------------------------------------------------------
 
-  private statusUpdate(agent: AgentRecord, frameworkId: string, taskId: string, status: TaskStatus): void {
+  private statusUpdate(agent: AgentRecord, frameworkId: string, reported: TaskStatus): void {
     this.counters.inc('master/messages_status_update');
     const fw = this.frameworks.get(frameworkId);
-    const task = agent.tasks.get(taskId);
+    const task = agent.tasks.get(reported.taskId);
     if (!fw || !task || task.frameworkId !== frameworkId || isTerminal(task.state)) {
       this.counters.inc('master/invalid_status_updates');
       return;
     }
     this.counters.inc('master/valid_status_updates');
+    // The session, not the message, says which agent this is.
+    const status: TaskStatus = { ...reported, agentId: agent.id };
     this.transition(task, status);
-    this.forward(fw, agent.id, task, status);
+    this.forward(fw, status);
   }
 
   /** Applies a status to a task, keeping the counters, and retires the task when the state is terminal. */
@@ -987,27 +973,28 @@ export class Master {
   /** A status the master itself decides (agent unreachable, framework removed, reconciliation). */
   private masterUpdate(task: TaskRecord, state: TaskState, reason: TaskStatusReason, message: string, notify = true): void {
     const status: TaskStatus = {
+      taskId: task.id,
+      agentId: task.agentId,
       state,
       timestamp: this.now() / 1000,
       message,
       reason,
       source: 'SOURCE_MASTER',
-      container_status: task.latest?.container_status ?? { container_id: { value: task.id }, network_infos: [] },
+      containerStatus: task.latest?.containerStatus ?? { container_id: { value: task.id }, network_infos: [] },
     };
     const fw = this.frameworks.get(task.frameworkId);
     // Unreachable tasks leave the agent's used resources with the agent itself (done by the caller).
     this.transition(task, status, true);
     if (fw && (notify || state === 'TASK_UNREACHABLE' || state === 'TASK_LOST' || state === 'TASK_KILLED'))
-      this.forward(fw, task.agentId, task, status);
+      this.forward(fw, status);
   }
 
-  private forward(fw: FrameworkRecord, agentId: string, task: TaskRecord, status: TaskStatus): void {
+  private forward(fw: FrameworkRecord, status: TaskStatus): void {
     const events = fw.events;
     if (!events) return;
-    const update = toUpdate(task.id, agentId, status);
     fw.metrics.event('update');
     this.mailbox.post(() => {
-      events.update(update);
+      events.update(status);
       // The in-process scheduler has handled the update when its handler returns: that is its acknowledgement.
       this.counters.inc('master/messages_status_update_acknowledgement');
       this.counters.inc('master/valid_status_update_acknowledgements');
@@ -1019,7 +1006,7 @@ export class Master {
     const task = fw.tasks.get(taskId) ?? fw.unreachableTasks.get(taskId);
     if (!task) {
       const state: TaskState = isPartitionAware(fw) ? 'TASK_UNKNOWN' : 'TASK_LOST';
-      const update: TaskStatusUpdate = {
+      const update: TaskStatus = {
         taskId,
         ...(agentId === undefined ? {} : { agentId }),
         state,
@@ -1046,16 +1033,16 @@ export class Master {
     const events = fw.events;
     if (!events) return;
     const now = this.now() / 1000;
-    const updates: TaskStatusUpdate[] = [];
+    const updates: TaskStatus[] = [];
     if (tasks.length === 0) {
       for (const t of [...fw.tasks.values(), ...fw.unreachableTasks.values()])
-        updates.push({ ...toUpdate(t.id, t.agentId, t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
+        updates.push({ ...(t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
     }
     const aware = isPartitionAware(fw);
     for (const { taskId, agentId } of tasks) {
       const t = fw.tasks.get(taskId) ?? fw.unreachableTasks.get(taskId);
       if (t) {
-        updates.push({ ...toUpdate(t.id, t.agentId, t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
+        updates.push({ ...(t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
         continue;
       }
       // Mesos answers nothing for an agent that is recovered but not back yet: the truth is not known.
@@ -1145,22 +1132,14 @@ function isPartitionAware(fw: FrameworkRecord): boolean {
   return fw.info.capabilities?.includes(PARTITION_AWARE) ?? false;
 }
 
-function toUpdate(taskId: string, agentId: string, s: TaskStatus): TaskStatusUpdate {
-  return {
-    taskId,
-    agentId,
-    state: s.state,
-    timestamp: s.timestamp,
-    ...(s.message === undefined ? {} : { message: s.message }),
-    ...(s.reason === undefined ? {} : { reason: s.reason }),
-    ...(s.source === undefined ? {} : { source: s.source }),
-    ...(s.healthy === undefined ? {} : { healthy: s.healthy }),
-    containerStatus: s.container_status,
-  };
-}
-
 function stagingStatus(task: TaskRecord, now: number): TaskStatus {
-  return { state: task.state, timestamp: now, container_status: { container_id: { value: task.id }, network_infos: [] } };
+  return {
+    taskId: task.id,
+    agentId: task.agentId,
+    state: task.state,
+    timestamp: now,
+    containerStatus: { container_id: { value: task.id }, network_infos: [] },
+  };
 }
 
 function errorText(err: unknown): string {

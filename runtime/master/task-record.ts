@@ -2,10 +2,10 @@
  * What the master knows about one task, with its JSON (as `/master/state` shows it) cached until the task changes:
  * rendering 100,000 tasks from scratch on every state request is what made Mesos's /state slow.
  */
-import type { Resources } from '../allocator/resources.ts';
-import type { TaskState } from '../agent/task-state.ts';
-import type { TaskStatus } from '../agent/task-status.ts';
-import type { DiscoveryInfo, Label, TaskLaunch } from './scheduler-api.ts';
+import type { Resources } from '../mesos/resources.ts';
+import type { TaskState } from '../mesos/task-state.ts';
+import type { TaskStatus } from '../mesos/task-status.ts';
+import type { DiscoveryInfo, Label, TaskLaunch } from '../mesos/scheduler-api.ts';
 
 /** Mesos keeps every status of a task; a flapping health check would grow that without bound, so keep the last few. */
 export const MAX_STATUSES_PER_TASK = 32;

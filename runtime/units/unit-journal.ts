@@ -11,8 +11,8 @@
 import { closeSync, createReadStream, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { UnitClock } from './unit-clock.ts';
-import { systemUnitClock } from './unit-clock.ts';
+import type { Clock } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 import { assertUnitName } from './unit-name.ts';
 
 /** syslog priorities, as journald keeps them. */
@@ -47,7 +47,7 @@ export interface UnitJournalOptions {
   /** The node's data directory; the journal lives in its `journal/` subdirectory. */
   dataDir: string;
   unit: string;
-  clock?: Pick<UnitClock, 'wallMs'>;
+  clock?: Pick<Clock, 'wallMs'>;
   /** How many recent entries to keep in memory (at least; up to twice as many are held between trims). */
   tailSize?: number;
   /** fsync after each line. */
@@ -61,7 +61,7 @@ const NEWLINE = 0x0a;
 export class UnitJournal {
   readonly unit: string;
   readonly path: string;
-  private readonly clock: Pick<UnitClock, 'wallMs'>;
+  private readonly clock: Pick<Clock, 'wallMs'>;
   private readonly tailSize: number;
   private readonly fsync: boolean;
   private fd: number | undefined;
@@ -76,7 +76,7 @@ export class UnitJournal {
     const tailSize = options.tailSize ?? DEFAULT_TAIL_SIZE;
     if (!Number.isInteger(tailSize) || tailSize < 1) throw new RangeError(`tailSize must be a positive integer, got ${tailSize}`);
     this.unit = options.unit;
-    this.clock = options.clock ?? systemUnitClock;
+    this.clock = options.clock ?? systemTime;
     this.tailSize = tailSize;
     this.fsync = options.fsync ?? false;
     const dir = join(options.dataDir, 'journal');

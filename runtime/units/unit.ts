@@ -11,8 +11,8 @@
  * `stop` must therefore tolerate a component that is only half started.
  */
 import { EventEmitter } from 'node:events';
-import type { UnitClock } from './unit-clock.ts';
-import { systemUnitClock } from './unit-clock.ts';
+import type { Clock } from '../time/clock.ts';
+import { systemTime } from '../time/system-time.ts';
 import { PRIORITY, type Priority, type UnitJournal } from './unit-journal.ts';
 import { assertUnitName } from './unit-name.ts';
 import {
@@ -61,7 +61,7 @@ export interface UnitOptions {
   timeoutStopMs?: number;
   /** `RemainAfterExit=`: a clean exit leaves the unit active/exited instead of inactive/dead. */
   remainAfterExit?: boolean;
-  clock?: UnitClock;
+  clock?: Clock;
 }
 
 /** A transition instant on both clocks. */
@@ -130,7 +130,7 @@ export class Unit extends EventEmitter<UnitEvents> {
   private readonly behavior: UnitBehavior | undefined;
   /** Where this unit's lines go; readers reach it through the UnitReader. */
   readonly journal: UnitJournal;
-  private readonly clock: UnitClock;
+  private readonly clock: Clock;
 
   private active: ActiveState = 'inactive';
   private sub: SubState = 'dead';
@@ -165,7 +165,7 @@ export class Unit extends EventEmitter<UnitEvents> {
     this.timeoutStartMs = nonNegative('timeoutStartMs', options.timeoutStartMs ?? DEFAULT_TIMEOUT_MS);
     this.timeoutStopMs = nonNegative('timeoutStopMs', options.timeoutStopMs ?? DEFAULT_TIMEOUT_MS);
     this.remainAfterExit = options.remainAfterExit ?? false;
-    this.clock = options.clock ?? systemUnitClock;
+    this.clock = options.clock ?? systemTime;
     this.stateChange = this.now();
   }
 
@@ -406,7 +406,8 @@ export class Unit extends EventEmitter<UnitEvents> {
   }
 
   private now(): UnitTimestamp {
-    return { monotonicUs: this.clock.monotonicUs(), wallMs: this.clock.wallMs() };
+    // systemd stamps whole microseconds of CLOCK_MONOTONIC, the clock behind systemTime.now().
+    return { monotonicUs: Math.round(this.clock.now() * 1000), wallMs: this.clock.wallMs() };
   }
 }
 

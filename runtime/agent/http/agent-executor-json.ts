@@ -3,10 +3,10 @@
  * own command executor, as Mesos does for tasks without an ExecutorInfo: the executor shares the task's id, its
  * source is the task id, and its name describes the command.
  */
-import type { CommandSpec } from '../../agent/task-spec.ts';
-import type { AgentTask } from '../../agent/agent.ts';
-import { resourcesJson } from '../../mesos-json/resources-json.ts';
-import { taskJson } from '../../mesos-json/task-json.ts';
+import type { CommandSpec } from '../../mesos/scheduler-api.ts';
+import type { AgentTask } from '../agent.ts';
+import { resourcesJson } from '../../mesos/json/resources-json.ts';
+import { taskJson } from '../../mesos/json/task-json.ts';
 
 /** Long commands are cut to 12 characters plus "...", as Mesos names command executors. */
 const NAME_COMMAND_MAX = 15;

@@ -9,10 +9,10 @@
  * JSON endpoints accept `?jsonp=`. Register on a server from createHttpServer(), which gives the JSON error bodies.
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { Agent } from '../../agent/agent.ts';
+import type { Agent } from '../agent.ts';
 import { sendJson } from '../../http/jsonp.ts';
 import { metricsSnapshotPlugin, type MetricsCollect } from '../../http/metrics-snapshot-plugin.ts';
-import { BUILD_INFO } from '../../mesos-json/build-info.ts';
+import { BUILD_INFO } from '../../mesos/json/build-info.ts';
 import { collectAgentMetrics } from './agent-metrics.ts';
 import { agentStateJson, type AgentFlags } from './agent-state-json.ts';
 import { containersJson } from './containers-json.ts';

@@ -3,8 +3,8 @@
  * Only what this agent really does is published: no revocable resources, no recovery, no executor registration
  * phase, so none of those keys appear rather than sitting at a made-up 0.
  */
-import { fromMilli } from '../../allocator/resources.ts';
-import type { Agent } from '../../agent/agent.ts';
+import { fromMilli } from '../../mesos/resources.ts';
+import type { Agent } from '../agent.ts';
 import { systemMetrics } from '../../http/system-metrics.ts';
 
 /** Scalars Mesos publishes slave/<r>_total, _used and _percent for. */

@@ -6,10 +6,10 @@
  * last executor has finished it is a completed framework. Mesos's agent prints no `capabilities` for frameworks
  * and no `framework_id` for executors, so neither does this.
  */
-import { Resources } from '../../allocator/resources.ts';
-import type { Agent, AgentFramework } from '../../agent/agent.ts';
-import { BUILD_INFO } from '../../mesos-json/build-info.ts';
-import { reservedResourcesJson, resourcesFullJson, resourcesJson } from '../../mesos-json/resources-json.ts';
+import { Resources } from '../../mesos/resources.ts';
+import type { Agent, AgentFramework } from '../agent.ts';
+import { BUILD_INFO } from '../../mesos/json/build-info.ts';
+import { reservedResourcesJson, resourcesFullJson, resourcesJson } from '../../mesos/json/resources-json.ts';
 import { agentExecutorJson } from './agent-executor-json.ts';
 
 export type AgentFlags = Readonly<Record<string, string>>;

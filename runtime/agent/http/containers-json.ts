@@ -4,8 +4,8 @@
  * time, memory, process and thread counts from /proc while the task's processes can be read. Nothing is filled in
  * when it cannot be measured.
  */
-import type { Agent, AgentTask } from '../../agent/agent.ts';
-import { fromMilli } from '../../allocator/resources.ts';
+import type { Agent, AgentTask } from '../agent.ts';
+import { fromMilli } from '../../mesos/resources.ts';
 import { commandExecutorName } from './agent-executor-json.ts';
 import { processUsage, type ProcessUsage } from './process-usage.ts';
 
@@ -25,7 +25,7 @@ export async function containersJson(agent: Agent, options: ContainersOptions): 
       if (options.containerId === undefined || t.containerId === options.containerId) tasks.push(t);
   const pids = new Map<AgentTask, number>();
   for (const t of tasks) {
-    const pid = t.statuses[t.statuses.length - 1]?.container_status.executor_pid;
+    const pid = t.statuses[t.statuses.length - 1]?.containerStatus?.executor_pid;
     if (pid !== undefined) pids.set(t, pid);
   }
   const usage = await processUsage(new Set(pids.values()), options.procDir);

@@ -10,7 +10,7 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename, extname, join, sep } from 'node:path';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { Agent } from '../../agent/agent.ts';
+import type { Agent } from '../agent.ts';
 import { badRequest, forbidden, notFound } from '../../http/http-error.ts';
 import { sendJson } from '../../http/jsonp.ts';
 import { loadAccountNames } from './account-names.ts';

@@ -5,7 +5,7 @@
  * rather than searched, so a lookup costs a few map reads, not a walk over every task.
  */
 import { resolve } from 'node:path';
-import type { Agent, AgentFramework, AgentTask } from '../../agent/agent.ts';
+import type { Agent, AgentFramework, AgentTask } from '../agent.ts';
 
 export type SandboxLookup =
   /** A known sandbox, and the path segments below it. */

@@ -5,7 +5,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import type { Agent } from '../../agent/agent.ts';
+import type { Agent } from '../agent.ts';
 import { badRequest, forbidden, notFound } from '../../http/http-error.ts';
 import { lookupSandbox } from './sandbox-lookup.ts';
 

@@ -3,7 +3,7 @@
  * so every `/master/<x>` endpoint is also served as `/<x>`; tools written for Mesos use both spellings.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { BUILD_INFO } from '../../mesos-json/build-info.ts';
+import { BUILD_INFO } from '../../mesos/json/build-info.ts';
 import { metricsSnapshotPlugin } from '../../http/metrics-snapshot-plugin.ts';
 import { sendJsonText } from '../../http/jsonp.ts';
 import { systemMetrics } from '../../http/system-metrics.ts';

@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from '../../../runtime/agent/agent.ts';
 import { ProcessExecutor } from '../../../runtime/agent/process-executor.ts';
-import { Resources } from '../../../runtime/allocator/resources.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
 import { Master } from '../../../runtime/master/master.ts';
 import { Registrar } from '../../../runtime/master/registrar.ts';
-import type { SchedulerConnection, TaskStatusUpdate } from '../../../runtime/master/scheduler-api.ts';
+import type { SchedulerConnection } from '../../../runtime/mesos/scheduler-api.ts';
+import type { TaskStatus } from '../../../runtime/mesos/task-status.ts';
 import { AGENT_ID, AGENT_RESOURCES, FRAMEWORK } from './fixtures/agent-first-life.ts';
 import { eventually, isAlive, WAIT_MS } from './status-recorder.ts';
 
@@ -96,7 +97,7 @@ test('a task re-attached after kill -9 of its agent is reported RUNNING, and kil
     log: () => {},
   });
   await master.start();
-  const updates: TaskStatusUpdate[] = [];
+  const updates: TaskStatus[] = [];
   const conn: SchedulerConnection = await master.subscribe(FRAMEWORK, {
     subscribed: () => {},
     offers: (offers) => conn.decline(offers.map((o) => o.id), { refuseSeconds: 60 }),

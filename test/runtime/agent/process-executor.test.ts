@@ -122,17 +122,17 @@ test('exit 0 → STARTING, RUNNING, FINISHED, with Mesos status fields', async (
   assert.equal(finished.reason, undefined);
 
   const [starting, running] = r.statuses;
-  assert.equal(starting!.container_status.executor_pid, undefined, 'no process yet when STARTING');
-  assert.ok(Number.isInteger(running!.container_status.executor_pid));
-  assert.equal(finished.container_status.executor_pid, running!.container_status.executor_pid);
+  assert.equal(starting!.containerStatus!.executor_pid, undefined, 'no process yet when STARTING');
+  assert.ok(Number.isInteger(running!.containerStatus!.executor_pid));
+  assert.equal(finished.containerStatus!.executor_pid, running!.containerStatus!.executor_pid);
   for (const s of r.statuses) {
     assert.ok(s.timestamp >= before && s.timestamp <= afterwards, 'timestamps are epoch seconds');
-    assert.deepEqual(s.container_status.network_infos, [
+    assert.deepEqual(s.containerStatus!.network_infos, [
       { ip_addresses: [{ protocol: 'IPv4', ip_address: '127.0.0.3' }] },
     ]);
-    assert.equal(s.container_status.container_id.value, starting!.container_status.container_id.value);
+    assert.equal(s.containerStatus!.container_id.value, starting!.containerStatus!.container_id.value);
   }
-  assert.ok(starting!.container_status.container_id.value.length > 0);
+  assert.ok(starting!.containerStatus!.container_id.value.length > 0);
   assert.equal(e.pid(spec.taskId), undefined, 'finished tasks are forgotten');
 });
 
@@ -188,7 +188,7 @@ test('kill: a task ignoring SIGTERM is SIGKILLed after the grace period, with it
   const spec = task(`trap '' TERM; sleep 1000 & echo $! > child.pid; while :; do sleep 1; done`);
   const r = run(e, spec);
   const running = await r.waitFor('TASK_RUNNING');
-  const leader = running.container_status.executor_pid!;
+  const leader = running.containerStatus!.executor_pid!;
   const childPidFile = join(spec.sandboxDir, 'child.pid');
   await eventually(() => existsSync(childPidFile) && readFileSync(childPidFile, 'utf8').endsWith('\n'), 'child pid');
   const child = Number((await readText(childPidFile)).trim());

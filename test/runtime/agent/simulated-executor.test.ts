@@ -1,42 +1,10 @@
-// SimulatedExecutor: the same status stream as ProcessExecutor without processes, on a scheduler tests can drive.
+// SimulatedExecutor: the same status stream as ProcessExecutor without processes, on timers tests can drive.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SimulatedExecutor, type Scheduler } from '../../../runtime/agent/simulated-executor.ts';
+import { SimulatedExecutor } from '../../../runtime/agent/simulated-executor.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
 import type { TaskSpec } from '../../../runtime/agent/task-spec.ts';
 import { settle, StatusRecorder } from './status-recorder.ts';
-
-/** A scheduler on manual time. */
-class ManualScheduler implements Scheduler {
-  private time = 0;
-  private nextId = 0;
-  private readonly timers = new Map<number, { at: number; callback: () => void }>();
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = ++this.nextId;
-    this.timers.set(id, { at: this.time + ms, callback });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  get pending(): number {
-    return this.timers.size;
-  }
-
-  advance(ms: number): void {
-    const until = this.time + ms;
-    for (;;) {
-      const due = [...this.timers].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.time = due[1].at;
-      due[1].callback();
-    }
-    this.time = until;
-  }
-}
 
 let seq = 0;
 function task(overrides: Partial<TaskSpec> = {}): TaskSpec {
@@ -68,8 +36,8 @@ test('tasks go STARTING → RUNNING at once, asynchronously, and run until kille
   assert.deepEqual(r.states, ['TASK_STARTING', 'TASK_RUNNING']);
   const running = r.statuses[1]!;
   assert.equal(running.source, 'SOURCE_EXECUTOR');
-  assert.equal(running.container_status.executor_pid, undefined, 'no process');
-  assert.deepEqual(running.container_status.network_infos, [{ ip_addresses: [{ protocol: 'IPv4', ip_address: '10.0.0.7' }] }]);
+  assert.equal(running.containerStatus!.executor_pid, undefined, 'no process');
+  assert.deepEqual(running.containerStatus!.network_infos, [{ ip_addresses: [{ protocol: 'IPv4', ip_address: '10.0.0.7' }] }]);
   assert.equal(e.size, 1);
 
   assert.equal(await e.kill(spec.taskId), true);
@@ -78,63 +46,63 @@ test('tasks go STARTING → RUNNING at once, asynchronously, and run until kille
   assert.equal(e.size, 0);
 });
 
-test('a start delay holds RUNNING back until the scheduler gets there', async () => {
-  const scheduler = new ManualScheduler();
-  const e = new SimulatedExecutor({ scheduler, startDelayMs: 500 });
+test('a start delay holds RUNNING back until the clock gets there', async () => {
+  const clock = new ManualClock();
+  const e = new SimulatedExecutor({ timers: clock, startDelayMs: 500 });
   const r = run(e, task());
   await settle();
   assert.deepEqual(r.states, ['TASK_STARTING']);
-  scheduler.advance(499);
+  await clock.advance(499);
   await settle();
   assert.deepEqual(r.states, ['TASK_STARTING']);
-  scheduler.advance(1);
+  await clock.advance(1);
   await settle();
   assert.deepEqual(r.states, ['TASK_STARTING', 'TASK_RUNNING']);
 });
 
 test('finishAfterMs with exit code 0 → FINISHED, non-zero → FAILED naming the status', async () => {
-  const scheduler = new ManualScheduler();
+  const clock = new ManualClock();
   const e = new SimulatedExecutor({
-    scheduler,
+    timers: clock,
     finishAfterMs: 1000,
     planFor: (t) => (t.env.EXIT ? { exitCode: Number(t.env.EXIT) } : {}),
   });
   const ok = run(e, task());
   const bad = run(e, task({ env: { EXIT: '2' } }));
-  scheduler.advance(1000);
+  await clock.advance(1000);
   await settle();
   assert.deepEqual(ok.states, ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
   assert.equal(ok.statuses.at(-1)!.message, 'Command exited with status 0');
   assert.deepEqual(bad.states, ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FAILED']);
   assert.equal(bad.statuses.at(-1)!.message, 'Command exited with status 2');
   assert.equal(bad.statuses.at(-1)!.reason, 'REASON_COMMAND_EXECUTOR_FAILED');
-  assert.equal(scheduler.pending, 0);
+  assert.equal(clock.pendingTimers, 0);
 });
 
 test('terminal states are final: kill after FINISHED is refused and reports nothing', async () => {
-  const scheduler = new ManualScheduler();
-  const e = new SimulatedExecutor({ scheduler, finishAfterMs: 10 });
+  const clock = new ManualClock();
+  const e = new SimulatedExecutor({ timers: clock, finishAfterMs: 10 });
   const spec = task();
   const r = run(e, spec);
-  scheduler.advance(10);
+  await clock.advance(10);
   await r.waitFor('TASK_FINISHED');
   assert.equal(await e.kill(spec.taskId), false);
-  scheduler.advance(1000);
+  await clock.advance(1000);
   await settle();
   assert.deepEqual(r.states, ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
 });
 
 test('a kill during the start delay cancels the launch', async () => {
-  const scheduler = new ManualScheduler();
-  const e = new SimulatedExecutor({ scheduler, startDelayMs: 100 });
+  const clock = new ManualClock();
+  const e = new SimulatedExecutor({ timers: clock, startDelayMs: 100 });
   const spec = task();
   const r = run(e, spec);
   await e.kill(spec.taskId);
-  scheduler.advance(1000);
+  await clock.advance(1000);
   await settle();
   assert.deepEqual(r.states, ['TASK_STARTING', 'TASK_KILLING', 'TASK_KILLED']);
   assert.equal(r.statuses.at(-1)!.reason, 'REASON_TASK_KILLED_DURING_LAUNCH');
-  assert.equal(scheduler.pending, 0);
+  assert.equal(clock.pendingTimers, 0);
 });
 
 test('invalid and duplicate tasks → TASK_ERROR; unknown kills → false', async () => {

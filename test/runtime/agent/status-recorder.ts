@@ -1,7 +1,7 @@
 /** Test support: records a task's statuses and waits on them (and on the world) without timing assertions. */
 import { existsSync, readFileSync } from 'node:fs';
-import { isTerminal, type TaskState } from '../../../runtime/agent/task-state.ts';
-import type { TaskStatus } from '../../../runtime/agent/task-status.ts';
+import { isTerminal, type TaskState } from '../../../runtime/mesos/task-state.ts';
+import type { TaskStatus } from '../../../runtime/mesos/task-status.ts';
 
 /** Generous: these waits guard against hangs, they do not measure anything. */
 export const WAIT_MS = 20_000;

@@ -9,10 +9,10 @@ import {
   TASK_STATES,
   TaskStateError,
   type TaskState,
-} from '../../../runtime/agent/task-state.ts';
-import { describeExit } from '../../../runtime/agent/task-status.ts';
+} from '../../../runtime/mesos/task-state.ts';
+import { describeExit } from '../../../runtime/agent/exit-description.ts';
 import { TaskStatusReporter } from '../../../runtime/agent/task-status-reporter.ts';
-import type { TaskStatus } from '../../../runtime/agent/task-status.ts';
+import type { TaskStatus } from '../../../runtime/mesos/task-status.ts';
 import { settle } from './status-recorder.ts';
 
 const TERMINAL: TaskState[] = [
@@ -83,7 +83,7 @@ test('exit descriptions match Mesos messages', () => {
 test('the reporter refuses a transition out of a terminal state and reports it', async () => {
   const seen: TaskStatus[] = [];
   const errors: unknown[] = [];
-  const r = new TaskStatusReporter((s) => seen.push(s), '::1', { now: () => 1_500_000_000_250, onError: (e) => errors.push(e) });
+  const r = new TaskStatusReporter('t1', (s) => seen.push(s), '::1', { now: () => 1_500_000_000_250, onError: (e) => errors.push(e) });
   assert.equal(r.report('TASK_RUNNING', { healthy: true }), true);
   assert.equal(r.report('TASK_FINISHED'), true);
   assert.equal(r.report('TASK_RUNNING'), false);
@@ -96,8 +96,8 @@ test('the reporter refuses a transition out of a terminal state and reports it',
   );
   assert.equal(seen[0]!.timestamp, 1_500_000_000.25);
   assert.equal(seen[0]!.healthy, true);
-  assert.deepEqual(seen[0]!.container_status.network_infos, [{ ip_addresses: [{ protocol: 'IPv6', ip_address: '::1' }] }]);
+  assert.deepEqual(seen[0]!.containerStatus!.network_infos, [{ ip_addresses: [{ protocol: 'IPv6', ip_address: '::1' }] }]);
   assert.equal(errors.length, 1);
   assert.ok(errors[0] instanceof TaskStateError);
-  assert.deepEqual(Object.keys(seen[1]!), ['state', 'timestamp', 'container_status'], 'absent fields are left out');
+  assert.deepEqual(Object.keys(seen[1]!), ['taskId', 'state', 'timestamp', 'containerStatus'], 'absent fields are left out');
 });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Resources } from '../../../runtime/allocator/resources.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
 import { simulate } from '../../support/minidc-cli.ts';
 
 interface OfferLine {

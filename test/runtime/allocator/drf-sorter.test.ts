@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DrfSorter } from '../../../runtime/allocator/drf-sorter.ts';
-import { Resources } from '../../../runtime/allocator/resources.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
 
 const q = (text: string) => Resources.parse(text).quantities();
 

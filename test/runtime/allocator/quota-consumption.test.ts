@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HierarchicalAllocator } from '../../../runtime/allocator/hierarchical-allocator.ts';
-import { parseQuantities, Resources } from '../../../runtime/allocator/resources.ts';
+import { parseQuantities, Resources } from '../../../runtime/mesos/resources.ts';
 import { seededRandom } from '../../../runtime/allocator/seeded-random.ts';
 
 const CONSUMED = 'allocator/mesos/quota/roles/r1/resources';

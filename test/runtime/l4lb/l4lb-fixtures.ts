@@ -1,49 +1,15 @@
 // Shared pieces for the l4lb tests: real backends on ephemeral ports, clients that open a fresh connection per
-// request, a clock the test moves, and an L4lb that is stopped after each test.
+// request, and an L4lb that is stopped after each test (tests that move time use runtime/time/manual-clock.ts).
 import type { TestContext } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import type { L4lbClock } from '../../../runtime/l4lb/l4lb-clock.ts';
 import { L4lb, type L4lbOptions } from '../../../runtime/l4lb/l4lb.ts';
 import type { VipView } from '../../../runtime/l4lb/vip-registry.ts';
 import { seededRandom } from '../../../runtime/allocator/seeded-random.ts';
 
 /** Guards every test against hanging on an event that never comes; no test asserts on time. */
 export const NO_HANG = { timeout: 20_000 };
-
-/** Time stands still unless the test advances it; due timers fire in order. */
-export class ManualClock implements L4lbClock {
-  private time = 1_000_000;
-  private nextId = 1;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + ms, fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  advance(ms: number): void {
-    const until = this.time + ms;
-    for (;;) {
-      const due = [...this.timers].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.time = Math.max(this.time, due[1].at);
-      due[1].fn();
-    }
-    this.time = until;
-  }
-}
 
 /** A name no other test (or concurrently running test file) uses, so its VIP address is its own. */
 export function uniqueVipName(): string {

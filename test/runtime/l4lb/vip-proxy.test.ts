@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { connect, createServer } from 'node:net';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
 import {
-  ManualClock,
   NO_HANG,
   httpBackend,
   httpGet,
@@ -91,7 +91,7 @@ test('power of two choices sends new connections to the backend with fewer open 
 });
 
 test('a backend with consecutive connect failures is down for 30 s, then tried again', NO_HANG, async (t) => {
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_000_000);
   const alive = await httpBackend(t, 'alive');
   const deadPort = await refusingPort();
   const { lb, vipView } = await startL4lb(t, { clock });
@@ -104,12 +104,12 @@ test('a backend with consecutive connect failures is down for 30 s, then tried a
 
   // Down: not even tried.
   for (let i = 0; i < 20; i++) assert.equal((await httpGet(vip.ip, vip.port)).body, 'alive');
-  clock.advance(29_999);
+  await clock.advance(29_999);
   for (let i = 0; i < 20; i++) assert.equal((await httpGet(vip.ip, vip.port)).body, 'alive');
   assert.equal(dead().total_failures, 5);
 
   // 30 s after the last failure it is picked again; still failing, one failure puts it straight back down.
-  clock.advance(1);
+  await clock.advance(1);
   assert.equal(dead().state, 'up');
   for (let i = 0; i < 100 && dead().state === 'up'; i++) assert.equal((await httpGet(vip.ip, vip.port)).body, 'alive');
   assert.deepEqual([dead().state, dead().total_failures], ['down', 6]);
@@ -253,7 +253,7 @@ test('when every backend refuses, the client is reset after trying each once', N
 });
 
 test('a VIP whose address is taken reports the bind error and binds on a later retry', NO_HANG, async (t) => {
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_000_000);
   const backend = await httpBackend(t, 'up');
   const { lb, vipView } = await startL4lb(t, { clock, listenRetryMs: 5000 });
   const ip = `127.13.${randomInt(1, 255)}.${randomInt(1, 255)}`;
@@ -267,9 +267,9 @@ test('a VIP whose address is taken reports the bind error and binds on a later r
   assert.equal(lb.metrics()['l4lb/vips_not_listening'], 1);
 
   await new Promise<void>((resolve) => blocker.close(() => resolve()));
-  clock.advance(4999);
+  await clock.advance(4999);
   assert.equal(vipView(`${ip}:8080`).listener.state, 'failed', 'no retry before the interval');
-  clock.advance(1);
+  await clock.advance(1);
   await waitFor('the retry to bind', () => vipView(`${ip}:8080`).listener.state === 'listening');
   assert.equal((await httpGet(ip, 8080)).body, 'up');
   assert.equal(lb.metrics()['l4lb/vips_not_listening'], 0);

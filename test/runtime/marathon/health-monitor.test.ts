@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { HealthMonitor } from '../../../runtime/marathon/health-monitor.ts';
 import type { HealthCheck } from '../../../runtime/marathon/health-checks.ts';
 import type { ProbeRequest, ProbeResult } from '../../../runtime/marathon/health-probes.ts';
-import { ManualTime } from './manual-time.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
 
 function check(over: Partial<HealthCheck> = {}): HealthCheck {
   return {
@@ -20,13 +20,13 @@ function check(over: Partial<HealthCheck> = {}): HealthCheck {
 }
 
 function setup(answers: () => ProbeResult | Promise<ProbeResult>) {
-  const time = new ManualTime();
+  const time = new ManualClock(0, 0);
   const requests: ProbeRequest[] = [];
   const unhealthy: string[] = [];
   const changes: string[] = [];
   const monitor = new HealthMonitor({
     timers: time,
-    now: () => time.now,
+    now: () => time.wallMs(),
     probe: async (req) => {
       requests.push(req);
       return answers();

@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Timers } from '../../../runtime/allocator/allocation-loop.ts';
-import { Resources } from '../../../runtime/allocator/resources.ts';
+import { everyOn, type Time, type TimerHandle } from '../../../runtime/time/clock.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
 import { Agent } from '../../../runtime/agent/agent.ts';
 import type { Executor } from '../../../runtime/agent/executor.ts';
 import { ProcessExecutor } from '../../../runtime/agent/process-executor.ts';
@@ -51,26 +51,25 @@ export interface Cluster {
   executors: Executor[];
   marathon: MarathonScheduler;
   baseUrl: string;
-  clock: AcceleratedClock;
+  clock: Time;
   api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
   /** Stops Marathon and its server, runs `whileDown`, then starts a new instance on the same data dir. */
   restartMarathon(whileDown?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
-export interface AcceleratedClock {
-  now: () => number;
-  timers: Timers;
-}
-
-export function acceleratedClock(factor: number): AcceleratedClock {
+/** Real time running `factor` times faster, for both clocks and the timers. */
+export function acceleratedClock(factor: number): Time {
   const origin = Date.now();
+  const timers = {
+    setTimeout: (fn: () => void, ms: number): TimerHandle => setTimeout(fn, ms / factor),
+    clearTimeout: (h: TimerHandle) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
   return {
-    now: () => origin + (Date.now() - origin) * factor,
-    timers: {
-      setTimeout: (fn, ms) => setTimeout(fn, ms / factor),
-      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-    },
+    now: () => performance.now() * factor,
+    wallMs: () => origin + (Date.now() - origin) * factor,
+    ...timers,
+    every: (intervalMs, fn, options) => everyOn(timers, intervalMs, fn, options),
   };
 }
 
@@ -146,8 +145,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       dataDir,
       hostname: `${subnet}.1`,
       httpPort: 8080,
-      timers: clock.timers,
-      now: clock.now,
+      time: clock,
       log: () => {},
       ...options.marathon,
     });

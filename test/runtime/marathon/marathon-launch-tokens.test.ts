@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LaunchTokens } from '../../../runtime/marathon/launch-tokens.ts';
 import { masterTasks, startCluster, until } from './marathon-harness.ts';
-import { ManualTime } from './manual-time.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
 
 test('launch tokens: used up, refilled to full one interval after first use, refill told only when they ran short', async () => {
-  const time = new ManualTime();
+  const time = new ManualClock(0, 0);
   let refills = 0;
   const tokens = new LaunchTokens({ tokens: 3, refreshIntervalMs: 30_000, timers: time, onRefill: () => refills++ });
   tokens.use(2);
@@ -23,11 +23,10 @@ test('launch tokens: used up, refilled to full one interval after first use, ref
 });
 
 test('one big app launches at most launch_tokens tasks per refresh interval, then waits suppressed', { timeout: 60_000 }, async () => {
-  const time = new ManualTime();
-  time.now = Date.parse('2024-01-01T00:00:00Z');
+  const time = new ManualClock(0, Date.parse('2024-01-01T00:00:00Z'));
   const c = await startCluster({
     agents: 1,
-    marathon: { timers: time, now: () => time.now, launchTokens: 5, launchTokenRefreshIntervalMs: 30_000 },
+    marathon: { time, launchTokens: 5, launchTokenRefreshIntervalMs: 30_000 },
   });
   try {
     const res = await c.api('POST', '/v2/apps', { id: '/big', cmd: 'sleep 100', cpus: 0.01, mem: 1, instances: 12 });

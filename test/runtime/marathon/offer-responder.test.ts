@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Resources } from '../../../runtime/allocator/resources.ts';
-import type { OfferView, TaskLaunch } from '../../../runtime/master/scheduler-api.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
+import type { OfferView, TaskLaunch } from '../../../runtime/mesos/scheduler-api.ts';
 import { newAppRecord } from '../../../runtime/marathon/app-record.ts';
 import { answerOffers } from '../../../runtime/marathon/offer-responder.ts';
 import { parseRunSpec } from '../../../runtime/marathon/run-spec.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Resources } from '../../../runtime/allocator/resources.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
 import { matchResources } from '../../../runtime/marathon/resource-matcher.ts';
 import { parseRunSpec, type RunSpec } from '../../../runtime/marathon/run-spec.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Resources } from '../../../runtime/allocator/resources.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
 import { parseRunSpec, type RunSpec } from '../../../runtime/marathon/run-spec.ts';
 import { buildTaskLaunch } from '../../../runtime/marathon/task-launch-builder.ts';
 import { appIdOfTaskId, mesosTaskName, newTaskId } from '../../../runtime/marathon/task-naming.ts';

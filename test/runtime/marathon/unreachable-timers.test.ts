@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { MarathonTask } from '../../../runtime/marathon/task-tracker.ts';
 import type { UnreachableStrategy } from '../../../runtime/marathon/unreachable-strategy.ts';
 import { UnreachableTimers } from '../../../runtime/marathon/unreachable-timers.ts';
-import { ManualTime } from './manual-time.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
 
 function unreachableTask(since: number): MarathonTask {
   return {
@@ -28,21 +28,21 @@ function unreachableTask(since: number): MarathonTask {
 }
 
 function setup(strategy: UnreachableStrategy) {
-  const time = new ManualTime();
+  const time = new ManualClock(0, 0);
   const events: string[] = [];
   let expunged = false;
   const timers = new UnreachableTimers({
     timers: time,
-    now: () => time.now,
+    now: () => time.wallMs(),
     strategyOf: () => strategy,
     isPending: () => !expunged,
     inactive: (t) => {
       t.inactive = true;
-      events.push(`inactive@${time.now}`);
+      events.push(`inactive@${time.wallMs()}`);
     },
     expunge: () => {
       expunged = true;
-      events.push(`expunge@${time.now}`);
+      events.push(`expunge@${time.wallMs()}`);
     },
   });
   return { time, events, timers };
@@ -76,7 +76,7 @@ test('0/0 expunges at once; disabled never; a cancelled task is left alone; a pa
   assert.deepEqual(cancelled.events, []);
 
   const late = setup({ inactiveAfterSeconds: 1, expungeAfterSeconds: 5 });
-  late.time.now = 2000;
+  await late.time.advance(2000);
   late.timers.arm(unreachableTask(0));
   assert.deepEqual(late.events, ['inactive@2000']);
 });

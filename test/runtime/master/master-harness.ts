@@ -6,8 +6,9 @@ import { Master } from '../../../runtime/master/master.ts';
 import { Registrar } from '../../../runtime/master/registrar.ts';
 import { Agent } from '../../../runtime/agent/agent.ts';
 import { SimulatedExecutor } from '../../../runtime/agent/simulated-executor.ts';
-import { Resources } from '../../../runtime/allocator/resources.ts';
-import type { OfferView, SchedulerConnection, TaskStatusUpdate } from '../../../runtime/master/scheduler-api.ts';
+import { Resources } from '../../../runtime/mesos/resources.ts';
+import type { OfferView, SchedulerConnection } from '../../../runtime/mesos/scheduler-api.ts';
+import type { TaskStatus } from '../../../runtime/mesos/task-status.ts';
 
 export interface Harness {
   dir: string;
@@ -64,7 +65,7 @@ export async function cluster(
 
 /** A framework that launches one task per offer until it has `want` tasks. */
 export async function framework(master: Master, want: number) {
-  const updates: TaskStatusUpdate[] = [];
+  const updates: TaskStatus[] = [];
   let launched = 0;
   const box: { conn?: SchedulerConnection } = {};
   const onOffers = (offers: OfferView[]) => {

@@ -3,7 +3,7 @@ import type { TestContext } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { UnitClock } from '../../../runtime/units/unit-clock.ts';
+import type { Clock } from '../../../runtime/time/clock.ts';
 import { UnitJournal } from '../../../runtime/units/unit-journal.ts';
 import { Unit, type UnitBehavior, type UnitContext, type UnitOptions } from '../../../runtime/units/unit.ts';
 import type { UnitStateChange } from '../../../runtime/units/unit-state.ts';
@@ -15,30 +15,6 @@ export function tempDataDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'minidc-units-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** Time stands still unless the test advances it. */
-export class ManualClock implements UnitClock {
-  private us: number;
-  private wall: number;
-
-  constructor(monotonicUs = 1_000_000, wallMs = Date.parse('2024-05-01T12:00:00.000Z')) {
-    this.us = monotonicUs;
-    this.wall = wallMs;
-  }
-
-  advance(ms: number): void {
-    this.us += ms * 1000;
-    this.wall += ms;
-  }
-
-  monotonicUs(): number {
-    return this.us;
-  }
-
-  wallMs(): number {
-    return this.wall;
-  }
 }
 
 export interface Deferred {
@@ -107,7 +83,7 @@ export interface TestUnit {
 
 export function makeUnit(
   dataDir: string,
-  options: Partial<Omit<UnitOptions, 'journal'>> & { clock?: UnitClock } = {},
+  options: Partial<Omit<UnitOptions, 'journal'>> & { clock?: Clock } = {},
 ): TestUnit {
   const name = options.name ?? 'dcos-mesos-master.service';
   const journal = new UnitJournal({ dataDir, unit: name, ...(options.clock ? { clock: options.clock } : {}) });

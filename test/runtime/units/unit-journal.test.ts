@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIORITY, UnitJournal } from '../../../runtime/units/unit-journal.ts';
-import { ManualClock, NO_HANG, tempDataDir } from './unit-fixtures.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
+import { NO_HANG, tempDataDir } from './unit-fixtures.ts';
 
 const UNIT = 'dcos-mesos-master.service';
 
@@ -14,12 +15,12 @@ function lines(path: string): string[] {
   return text.slice(0, -1).split('\n');
 }
 
-test('entries are appended to DATA_DIR/journal/<unit>.log as one JSON object per line', NO_HANG, (t) => {
+test('entries are appended to DATA_DIR/journal/<unit>.log as one JSON object per line', NO_HANG, async (t) => {
   const dataDir = tempDataDir(t);
   const clock = new ManualClock(0, Date.parse('2024-05-01T12:00:00.000Z'));
   const journal = new UnitJournal({ dataDir, unit: UNIT, clock });
   journal.append(PRIORITY.info, 'Started Mesos Master: distributed systems kernel.');
-  clock.advance(1500);
+  await clock.advance(1500);
   journal.append(PRIORITY.err, 'two\nlines and "quotes"');
   journal.close();
 
@@ -60,7 +61,7 @@ test('read filters by since and keeps the newest limit entries', NO_HANG, async 
   const journal = new UnitJournal({ dataDir: tempDataDir(t), unit: UNIT, clock });
   for (let i = 0; i < 5; i++) {
     journal.append(PRIORITY.info, `m${i}`);
-    clock.advance(1000);
+    await clock.advance(1000);
   }
   const messages = async (options: Parameters<UnitJournal['read']>[0]) => (await journal.read(options)).map((e) => e.message);
   assert.deepEqual(await messages({ limit: 2 }), ['m3', 'm4']);
@@ -80,7 +81,7 @@ test('reads beyond the in-memory tail come from the file', NO_HANG, async (t) =>
   for (let i = 0; i < 20; i++) {
     all.push(`m${i}`);
     writer.append(PRIORITY.info, `m${i}`);
-    clock.advance(1000);
+    await clock.advance(1000);
   }
   assert.deepEqual((await writer.read()).map((e) => e.message), all);
   assert.deepEqual((await writer.read({ since: '2024-05-01T12:00:05.000Z' })).map((e) => e.message), all.slice(5));

@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { UnitRegistry } from '../../../runtime/units/unit-registry.ts';
 import type { UnitReader, UnitStateEvent } from '../../../runtime/units/unit-reader.ts';
 import { PRIORITY } from '../../../runtime/units/unit-journal.ts';
-import { makeUnit, ManualClock, NO_HANG, tempDataDir } from './unit-fixtures.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
+import { makeUnit, NO_HANG, tempDataDir } from './unit-fixtures.ts';
 
 const T0 = Date.parse('2024-05-01T12:00:00.000Z');
 
 function node(dataDir: string) {
-  const clock = new ManualClock(1_000_000, T0);
+  const clock = new ManualClock(1_000, T0);
   const registry = new UnitRegistry();
   const master = makeUnit(dataDir, { clock });
   const dns = makeUnit(dataDir, {
@@ -47,7 +48,7 @@ test('unit names and properties of a started and a stopped unit, as systemd name
   assert.equal(fresh.ActiveEnterTimestamp, 0);
 
   await registry.get('dcos-mesos-master.service')!.start();
-  clock.advance(5_000);
+  await clock.advance(5_000);
   await registry.get('dcos-mesos-master.service')!.stop();
   const p = reader.properties('dcos-mesos-master.service')!;
   assert.deepEqual(
@@ -105,9 +106,9 @@ test('a failing unit: exit status, restart count, and the change events that tel
 test('journal reads: every entry, since a wall-clock time, the last N, and the file they come from', NO_HANG, async (t) => {
   const { clock, reader, master } = node(tempDataDir(t));
   await master.unit.start(); // "Starting …", "Started …" at T0
-  clock.advance(1_000);
+  await clock.advance(1_000);
   master.component.lastContext.log('elected', PRIORITY.notice);
-  clock.advance(1_000);
+  await clock.advance(1_000);
   master.component.lastContext.log('disk nearly full', PRIORITY.warning);
 
   const all = await reader.readJournal('dcos-mesos-master.service');

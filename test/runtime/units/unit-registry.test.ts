@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UnitRegistry } from '../../../runtime/units/unit-registry.ts';
 import type { UnitStateChange } from '../../../runtime/units/unit-state.ts';
-import { makeUnit, ManualClock, NO_HANG, tempDataDir, type TestUnit } from './unit-fixtures.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
+import { makeUnit, NO_HANG, tempDataDir, type TestUnit } from './unit-fixtures.ts';
 
 const MASTER = { name: 'dcos-mesos-master.service', description: 'Mesos Master: distributed systems kernel' };
 const MARATHON = { name: 'dcos-marathon.service', description: 'Marathon: container orchestration engine' };
@@ -72,16 +73,16 @@ test('get and list (sorted by name); a name can be added once', NO_HANG, (t) => 
 });
 
 test('snapshot is plain JSON with systemd-style fields per unit', NO_HANG, async (t) => {
-  const clock = new ManualClock(2_000_000, Date.parse('2024-05-01T12:00:00.000Z'));
+  const clock = new ManualClock(2_000, Date.parse('2024-05-01T12:00:00.000Z'));
   const { registry, units } = masterNode(tempDataDir(t), clock);
-  clock.advance(1);
+  await clock.advance(1);
   await registry.get(MASTER.name)!.start(); // at 2_001_000 us
-  clock.advance(2);
+  await clock.advance(2);
   await registry.get(DNS.name)!.start(); // at 2_003_000 us
-  clock.advance(4);
+  await clock.advance(4);
   await registry.get(DNS.name)!.stop(); // at 2_007_000 us
   units[2]!.component.onStart = () => Promise.reject(new Error('no leader'));
-  clock.advance(8);
+  await clock.advance(8);
   await assert.rejects(registry.get(MARATHON.name)!.start()); // at 2_015_000 us
 
   const snapshot = registry.snapshot();

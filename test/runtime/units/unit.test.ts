@@ -7,13 +7,13 @@ import {
   deferred,
   journalMessages,
   makeUnit,
-  ManualClock,
   nextState,
   NO_HANG,
   reaches,
   recordStates,
   tempDataDir,
 } from './unit-fixtures.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
 
 test('a new unit is loaded, inactive/dead, with no exit status and no timestamps', NO_HANG, (t) => {
   const { unit } = makeUnit(tempDataDir(t));
@@ -26,18 +26,18 @@ test('a new unit is loaded, inactive/dead, with no exit status and no timestamps
 });
 
 test('start then stop walks through systemd states, stamps both clocks and journals each step', NO_HANG, async (t) => {
-  const clock = new ManualClock(5_000_000, Date.parse('2024-05-01T12:00:00.000Z'));
+  const clock = new ManualClock(5_000, Date.parse('2024-05-01T12:00:00.000Z'));
   const { unit, journal, component } = makeUnit(tempDataDir(t), { clock });
   const states = recordStates(unit);
   component.onStart = () => clock.advance(10); // start takes 10 ms
   component.onStop = () => clock.advance(3);
 
-  clock.advance(1);
+  await clock.advance(1);
   await unit.start();
   assert.equal(unit.activeState, 'active');
   assert.equal(unit.subState, 'running');
   assert.equal(unit.mainExitStatus, null);
-  clock.advance(100);
+  await clock.advance(100);
   await unit.stop();
 
   assert.deepEqual(states, ['activating/start-pre', 'active/running', 'deactivating/stop-sigterm', 'inactive/dead']);

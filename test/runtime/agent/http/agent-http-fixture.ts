@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { Agent } from '../../../../runtime/agent/agent.ts';
 import { ProcessExecutor } from '../../../../runtime/agent/process-executor.ts';
-import { Resources } from '../../../../runtime/allocator/resources.ts';
+import { Resources } from '../../../../runtime/mesos/resources.ts';
 import { agentHttpPlugin } from '../../../../runtime/agent/http/agent-http-plugin.ts';
 import { createHttpServer } from '../../../../runtime/http/http-server.ts';
 import { listenHttp } from '../../../../runtime/http/listen-http.ts';
 import { Master } from '../../../../runtime/master/master.ts';
 import { Registrar } from '../../../../runtime/master/registrar.ts';
-import type { SchedulerConnection, TaskLaunch, TaskStatusUpdate } from '../../../../runtime/master/scheduler-api.ts';
+import type { SchedulerConnection, TaskLaunch } from '../../../../runtime/mesos/scheduler-api.ts';
+import type { TaskStatus } from '../../../../runtime/mesos/task-status.ts';
 
 /** Generous: waits guard against hangs, they measure nothing. */
 const WAIT_MS = 20_000;
@@ -28,7 +29,7 @@ export interface AgentFixture {
   agent: Agent;
   app: FastifyInstance;
   url: string;
-  updates: TaskStatusUpdate[];
+  updates: TaskStatus[];
   framework: SchedulerConnection;
   get(path: string): Promise<Response>;
   json<T = unknown>(path: string): Promise<T>;
@@ -63,7 +64,7 @@ export async function startAgentFixture(tasks: TaskLaunch[]): Promise<AgentFixtu
   });
   await agent.start();
 
-  const updates: TaskStatusUpdate[] = [];
+  const updates: TaskStatus[] = [];
   let launched = false;
   const box: { conn?: SchedulerConnection } = {};
   const framework = await master.subscribe(

@@ -72,7 +72,7 @@ test('/containers: the live task with its status and measured statistics; ?conta
   try {
     await until('running', () => f.updates.some((u) => u.taskId === 't-c' && u.state === 'TASK_RUNNING'));
     const task = f.agent.frameworks.get(f.framework.frameworkId)!.tasks.get('t-c')!;
-    const pid = task.statuses.at(-1)!.container_status.executor_pid;
+    const pid = task.statuses.at(-1)!.containerStatus!.executor_pid;
     assert.equal(typeof pid, 'number');
 
     for (const prefix of ['', '/slave(1)']) {

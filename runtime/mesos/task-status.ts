@@ -1,6 +1,7 @@
 /**
- * A task status update in the JSON shape Mesos uses for `statuses[]` in `/master/state` and `/slave(1)/state`,
- * so the agent can serve these objects as they are.
+ * mesos.proto TaskStatus: the one status message of a task, as executors report it to their agent, the agent to the
+ * master, and the master to the task's framework (the v1 `UPDATE` event). The state endpoints render it with
+ * runtime/mesos/json/task-json.ts.
  */
 import type { TaskState } from './task-state.ts';
 
@@ -41,6 +42,9 @@ export interface ContainerStatus {
 }
 
 export interface TaskStatus {
+  taskId: string;
+  /** The agent the task runs on; the master sets it on what it forwards (absent when it knows none: an unknown task). */
+  agentId?: string;
   state: TaskState;
   /** Seconds since the epoch, fractional, as Mesos reports it. */
   timestamp: number;
@@ -48,38 +52,8 @@ export interface TaskStatus {
   reason?: TaskStatusReason;
   source?: TaskStatusSource;
   healthy?: boolean;
-  container_status: ContainerStatus;
+  /** Absent only on the master's answers for tasks it never saw run. */
+  containerStatus?: ContainerStatus;
 }
 
 export type TaskStatusListener = (status: TaskStatus) => void;
-
-/** glibc's strsignal() texts, which Mesos puts in its messages ("Command terminated with signal Killed"). */
-const SIGNAL_TEXT: Partial<Record<NodeJS.Signals, string>> = {
-  SIGHUP: 'Hangup',
-  SIGINT: 'Interrupt',
-  SIGQUIT: 'Quit',
-  SIGILL: 'Illegal instruction',
-  SIGTRAP: 'Trace/breakpoint trap',
-  SIGABRT: 'Aborted',
-  SIGBUS: 'Bus error',
-  SIGFPE: 'Floating point exception',
-  SIGKILL: 'Killed',
-  SIGUSR1: 'User defined signal 1',
-  SIGSEGV: 'Segmentation fault',
-  SIGUSR2: 'User defined signal 2',
-  SIGPIPE: 'Broken pipe',
-  SIGALRM: 'Alarm clock',
-  SIGTERM: 'Terminated',
-  SIGXCPU: 'CPU time limit exceeded',
-  SIGXFSZ: 'File size limit exceeded',
-  SIGVTALRM: 'Virtual timer expired',
-  SIGPROF: 'Profiling timer expired',
-  SIGSYS: 'Bad system call',
-};
-
-/** Mesos's WSTRINGIFY of a wait status: "exited with status 3" or "terminated with signal Killed". */
-export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
-  if (signal !== null) return `terminated with signal ${SIGNAL_TEXT[signal] ?? signal}`;
-  if (code !== null) return `exited with status ${code}`;
-  return 'exited with an unknown status';
-}

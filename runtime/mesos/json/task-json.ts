@@ -2,10 +2,10 @@
  * A task as Mesos's master and agent `/state` endpoints print it (`model(Task)`), shared by both so the field
  * names and nesting cannot drift apart. Mesos-DNS, DC/OS's VIP layer and the DC/OS UI read exactly these fields.
  */
-import type { Resources } from '../allocator/resources.ts';
-import type { TaskState } from '../agent/task-state.ts';
-import type { TaskStatus } from '../agent/task-status.ts';
-import type { DiscoveryInfo, Label } from '../master/scheduler-api.ts';
+import type { Resources } from '../resources.ts';
+import type { TaskState } from '../task-state.ts';
+import type { TaskStatus } from '../task-status.ts';
+import type { DiscoveryInfo, Label } from '../scheduler-api.ts';
 import { resourcesJson } from './resources-json.ts';
 
 export interface TaskFields {
@@ -28,7 +28,7 @@ export interface TaskFields {
 function statusJson(s: TaskStatus): Record<string, unknown> {
   const out: Record<string, unknown> = { state: s.state, timestamp: s.timestamp };
   if (s.healthy !== undefined) out.healthy = s.healthy;
-  out.container_status = s.container_status;
+  if (s.containerStatus) out.container_status = s.containerStatus;
   return out;
 }
 

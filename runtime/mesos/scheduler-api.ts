@@ -3,10 +3,8 @@
  * API, in process. Frameworks subscribe with a FrameworkInfo and a set of event handlers, and get back a connection
  * to make calls on. Events are delivered asynchronously, in order.
  */
-import type { Resources } from '../allocator/resources.ts';
-import type { CommandSpec } from '../agent/task-spec.ts';
-import type { TaskState } from '../agent/task-state.ts';
-import type { TaskStatusReason, TaskStatusSource, ContainerStatus } from '../agent/task-status.ts';
+import type { Resources } from './resources.ts';
+import type { TaskStatus } from './task-status.ts';
 
 export interface Label {
   key: string;
@@ -40,6 +38,16 @@ export interface DiscoveryInfo {
   ports?: { ports: { number: number; name?: string; protocol?: string; labels?: { labels: Label[] } }[] };
 }
 
+/** mesos.proto CommandInfo. */
+export interface CommandSpec {
+  /** The shell command line, or with `shell: false` the executable. */
+  value: string;
+  /** Default true: run `value` with `/bin/sh -c`. */
+  shell?: boolean;
+  /** With `shell: false`, the full argv including argv[0], as in execlp(value, arguments[0], arguments[1], ...). */
+  arguments?: string[];
+}
+
 /** A task the framework wants launched from an offer (mesos.proto TaskInfo). */
 export interface TaskLaunch {
   taskId: string;
@@ -66,25 +74,12 @@ export interface OfferView {
   attributes: Readonly<Record<string, string>>;
 }
 
-/** A status update as frameworks receive it (v1 `UPDATE` event). */
-export interface TaskStatusUpdate {
-  taskId: string;
-  agentId?: string;
-  state: TaskState;
-  /** Epoch seconds. */
-  timestamp: number;
-  message?: string;
-  reason?: TaskStatusReason;
-  source?: TaskStatusSource;
-  healthy?: boolean;
-  containerStatus?: ContainerStatus;
-}
-
 export interface SchedulerEvents {
   subscribed(frameworkId: string): void;
   offers(offers: OfferView[]): void;
   rescind(offerId: string): void;
-  update(status: TaskStatusUpdate): void;
+  /** v1 `UPDATE`: a task's status, always with the agent it is on when the task got that far. */
+  update(status: TaskStatus): void;
   /** The master refused or ended the subscription (e.g. torn down). */
   error(message: string): void;
 }

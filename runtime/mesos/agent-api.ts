@@ -3,8 +3,8 @@
  * run/kill task), in process. An agent holds an `AgentEndpoint` the master calls; the master gives the agent an
  * `AgentSession` to report through. A stopped agent stops answering pings, which is how the master sees it go.
  */
-import type { Resources } from '../allocator/resources.ts';
-import type { TaskStatus } from '../agent/task-status.ts';
+import type { Resources } from './resources.ts';
+import type { TaskStatus } from './task-status.ts';
 import type { FrameworkInfo, TaskLaunch } from './scheduler-api.ts';
 
 export interface AgentInfo {
@@ -41,7 +41,7 @@ export interface AgentEndpoint {
 /** What an agent reports through after registering. */
 export interface AgentSession {
   readonly agentId: string;
-  statusUpdate(frameworkId: string, taskId: string, status: TaskStatus): void;
+  statusUpdate(frameworkId: string, status: TaskStatus): void;
   /** The agent process is going away (its connection closes). */
   disconnect(): void;
 }

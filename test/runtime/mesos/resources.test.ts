@@ -4,7 +4,7 @@ import {
   parseMinAllocatable,
   ResourceParseError,
   Resources,
-} from '../../../runtime/allocator/resources.ts';
+} from '../../../runtime/mesos/resources.ts';
 
 test('parses and prints Mesos resource text', () => {
   const r = Resources.parse('cpus:2;mem:1024;cpus(role1):4;ports:[31000-31010]');

@@ -2,7 +2,7 @@
  * Resources as Mesos's JSON endpoints print them (`model(Resources)`): one key per name, scalars summed over
  * reservations, ranges as "[a-b, c-d]", sets as "{a,b}"; `cpus`, `disk`, `gpus` and `mem` are always present.
  */
-import { fromMilli, type Range, type Resources } from '../allocator/resources.ts';
+import { fromMilli, type Range, type Resources } from '../resources.ts';
 
 export type ResourcesJson = Record<string, number | string>;
 
