@@ -6,7 +6,7 @@
  * tasks joins cached strings instead of serialising 100,000 objects again.
  */
 import { fromMilli, type Range, Resources } from '../allocator/resources.ts';
-import { TASK_STATES, type TaskState } from '../agent/task-state.ts';
+import { isTerminal, TASK_STATES, type TaskState } from '../agent/task-state.ts';
 import { reservedResourcesJson, resourcesFullJson, resourcesJson, type ResourcesJson } from '../mesos-json/resources-json.ts';
 import { taskJson } from '../mesos-json/task-json.ts';
 import type { AgentRecord, FrameworkRecord, Master } from './master.ts';
@@ -310,18 +310,10 @@ export function masterState(master: Master, flags: Flags): Buffer {
 }
 
 type StateCounts = Partial<Record<TaskState, number>>;
-const SUMMARY_STATES: readonly TaskState[] = [
-  'TASK_STAGING',
-  'TASK_STARTING',
-  'TASK_RUNNING',
-  'TASK_KILLING',
-  'TASK_FINISHED',
-  'TASK_KILLED',
-  'TASK_FAILED',
-  'TASK_LOST',
-  'TASK_ERROR',
-  'TASK_UNREACHABLE',
-];
+/** The states Mesos's state-summary counts per agent and framework (it has no DROPPED, GONE* or UNKNOWN counts). */
+const SUMMARY_STATES = TASK_STATES.filter(
+  (s) => s !== 'TASK_DROPPED' && s !== 'TASK_GONE' && s !== 'TASK_GONE_BY_OPERATOR' && s !== 'TASK_UNKNOWN',
+);
 
 function countsObject(c: StateCounts | undefined): Record<string, number> {
   const out: Record<string, number> = {};
@@ -371,9 +363,9 @@ export function stateSummaryJson(master: Master): Record<string, unknown> {
   };
 }
 
-const ACTIVE_STATES = new Set<TaskState>(TASK_STATES.filter((s) => s === 'TASK_STAGING' || s === 'TASK_STARTING' || s === 'TASK_RUNNING' || s === 'TASK_KILLING'));
+/** Tasks that tie an agent and a framework together in `framework_ids` / `slave_ids`: running on the agent now. */
 function isActiveState(s: TaskState): boolean {
-  return ACTIVE_STATES.has(s);
+  return !isTerminal(s) && s !== 'TASK_UNREACHABLE' && s !== 'TASK_UNKNOWN';
 }
 
 export function slavesJson(master: Master, agentId?: string): Record<string, unknown> {

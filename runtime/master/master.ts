@@ -1151,9 +1151,6 @@ export class Master {
   metricsSnapshot(out: Record<string, number>): void {
     this.counters.snapshot(out);
     this.allocator.snapshot(out);
-    out['master/event_queue_messages'] = this.mailbox.pending;
-    out['allocator/event_queue_dispatches'] = this.allocator.metrics.pendingDispatches;
-    out['master/outstanding_offers'] = this.offers.size;
     this.registrar.snapshot(out);
     for (const fw of this.frameworks.values())
       fw.metrics.snapshot(out, fw.info.name, fw.id, fw.connected, fw.suppressedRoles);
