@@ -16,7 +16,7 @@ import {
   masterState,
   rolesJson,
   slavesJson,
-  stateSummaryJson,
+  stateSummary,
   tasksJson,
 } from '../master-state-json.ts';
 
@@ -73,7 +73,7 @@ export const masterHttpPlugin: FastifyPluginAsync<MasterHttpOptions> = async (ap
 
   // The two documents pollers read in a loop are rendered once per master change and served as the same bytes.
   const state = new VersionedRender((m) => masterState(m, options.flags));
-  const summary = new VersionedRender((m) => Buffer.from(JSON.stringify(stateSummaryJson(m))));
+  const summary = new VersionedRender(stateSummary);
   text('state', (m) => state.get(m));
   text('state-summary', (m) => summary.get(m));
   text('slaves', (m, req) => JSON.stringify(slavesJson(m, (req.query as { slave_id?: string }).slave_id)), {
