@@ -7,37 +7,17 @@
  * /metrics/snapshot < 10 ms. Mesos 1.7 took ~3 s for /master/state on large clusters.
  */
 import { execFile } from 'node:child_process';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { promisify } from 'node:util';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Resources } from '../runtime/mesos/resources.ts';
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
-import { Master } from '../runtime/master/master.ts';
 import { masterHttpPlugin } from '../runtime/master/http/master-http-plugin.ts';
 import { masterState } from '../runtime/master/master-state-json.ts';
-import { Registrar } from '../runtime/master/registrar.ts';
-import type { AgentEndpoint, AgentSession } from '../runtime/mesos/agent-api.ts';
-import type { OfferView, SchedulerConnection, TaskLaunch } from '../runtime/mesos/scheduler-api.ts';
-import type { TaskStatus } from '../runtime/mesos/task-status.ts';
+import { startSimulatedMaster } from './simulated-master.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const TASKS_PER_AGENT = Number(process.env.BENCH_TASKS_PER_AGENT ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
-
-function status(state: TaskStatus['state'], ip: string, taskId: string): TaskStatus {
-  return {
-    taskId,
-    state,
-    timestamp: Date.now() / 1000,
-    source: 'SOURCE_EXECUTOR',
-    containerStatus: {
-      container_id: { value: `c-${taskId}` },
-      network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: ip }] }],
-    },
-  };
-}
 
 const execFileAsync = promisify(execFile);
 
@@ -62,95 +42,16 @@ async function timedGet(url: string): Promise<{ status: number; bytes: number; m
 }
 
 async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'minidc-bench-state-'));
-  const master = new Master({
-    hostname: '127.0.1.1',
-    ip: '127.0.1.1',
-    port: 5050,
-    registrar: new Registrar(join(dir, 'registry.json')),
-    clusterName: 'bench',
-    allocationIntervalMs: 60_000,
-    agentPingTimeoutMs: 3_600_000,
-    log: () => {},
-  });
-  await master.start();
-
-  const t0 = performance.now();
-  const sessions = new Map<string, AgentSession>();
-  const registrations: Promise<void>[] = [];
-  for (let i = 0; i < AGENTS; i++) {
-    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-    let id = '';
-    const endpoint: AgentEndpoint = {
-      ping: () => true,
-      runTask: (fw, _role, task) => {
-        const s = sessions.get(id)!;
-        s.statusUpdate(fw.id, status('TASK_STARTING', ip, task.taskId));
-        s.statusUpdate(fw.id, status('TASK_RUNNING', ip, task.taskId));
-      },
-      killTask: () => {},
-      shutdownFramework: () => {},
-      shutdown: () => {},
-    };
-    registrations.push(
-      master
-        .registerAgent(
-          {
-            hostname: ip,
-            ip,
-            port: 5051,
-            resources: Resources.parse('cpus:16;mem:65536;disk:100000;ports:[31000-32000]'),
-            attributes: { rack: `r${i % 40}` },
-            version: '1.11.0',
-          },
-          endpoint,
-        )
-        .then((s) => {
-          id = s.agentId;
-          sessions.set(id, s);
-        }),
-    );
-  }
-  await Promise.all(registrations);
-  const t1 = performance.now();
-
-  let launched = 0;
-  const want = AGENTS * TASKS_PER_AGENT;
-  const box: { conn?: SchedulerConnection } = {};
-  const onOffers = (offers: OfferView[]) => {
-    for (const o of offers) {
-      const launches: TaskLaunch[] = [];
-      for (let k = 0; k < TASKS_PER_AGENT && launched < want; k++, launched++) {
-        const port = 31000 + k;
-        launches.push({
-          taskId: `app-${launched % 1000}.${launched}`,
-          name: `app-${launched % 1000}`,
-          resources: Resources.parse(`cpus:0.1;mem:32;ports:[${port}-${port}]`),
-          command: { value: 'sleep 3600' },
-          labels: [{ key: 'bench', value: 'state' }],
-          discovery: {
-            visibility: 'FRAMEWORK',
-            name: `app-${launched % 1000}`,
-            ports: { ports: [{ number: port, name: 'http', protocol: 'tcp' }] },
-          },
-        });
-      }
-      box.conn!.accept([o.id], launches, { refuseSeconds: 3600 });
-    }
-  };
-  box.conn = await master.subscribe(
-    { name: 'marathon', user: 'root', roles: ['*'], capabilities: ['PARTITION_AWARE'], failoverTimeoutSecs: 604800 },
-    { subscribed: () => {}, offers: onOffers, rescind: () => {}, update: () => {}, error: () => {} },
-  );
-  while (master.counters.activeTasks('TASK_RUNNING') < want) await new Promise((r) => setTimeout(r, 50));
-  const t2 = performance.now();
+  const sim = await startSimulatedMaster({ agents: AGENTS, tasksPerAgent: TASKS_PER_AGENT });
+  const master = sim.master;
+  const want = sim.running.size;
 
   const app = createHttpServer();
   await app.register(masterHttpPlugin, { master: () => master, flags: { cluster: 'bench' } });
   const { url } = await listenHttp(app, '127.0.0.1', 0);
 
   console.log(`minidc bench:state — ${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
-  console.log(`cluster: ${AGENTS} agents registered in ${(t1 - t0).toFixed(0)} ms; ${want} tasks RUNNING after ${(t2 - t1).toFixed(0)} ms more`);
+  console.log(`cluster: ${AGENTS} agents registered in ${sim.registerMs.toFixed(0)} ms; ${want} tasks RUNNING after ${sim.launchMs.toFixed(0)} ms more`);
   console.log('endpoint                 size        first      median     p90        max   (ms, full body over HTTP, curl)');
   for (const path of ['/master/state', '/master/state-summary', '/metrics/snapshot', '/master/tasks?limit=100']) {
     const times: number[] = [];
@@ -179,8 +80,7 @@ async function main(): Promise<void> {
   console.log(`/master/state rendered in process (no HTTP): ${renders.map((r) => r.toFixed(0)).join(', ')} ms`);
   console.log(`peak RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
   await app.close();
-  await master.stop();
-  await rm(dir, { recursive: true, force: true });
+  await sim.close();
 }
 
 await main();

@@ -1,15 +1,32 @@
 /**
  * The agent's counters and task gauges under the keys Mesos publishes them with (`slave/*`), kept as things happen.
  */
-import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import { isTerminal, TASK_STATES, type TaskState } from '../mesos/task-state.ts';
 import type { TaskStatus } from '../mesos/task-status.ts';
+import { MetricKeys } from '../metrics/metric-keys.ts';
+import { taskStateKeyPart, type TaskStateKeyPart } from '../metrics/task-state-keys.ts';
 
-/** Non-terminal states the agent publishes gauges for. */
-const ACTIVE: readonly TaskState[] = ['TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING'];
+/** Active states the agent publishes gauges for: UNREACHABLE and UNKNOWN are the master's view, never an agent's. */
+const ACTIVE = TASK_STATES.filter((s) => !isTerminal(s) && s !== 'TASK_UNREACHABLE' && s !== 'TASK_UNKNOWN');
 /** Terminal states the agent counts (Mesos's agent has no counters for ERROR/DROPPED/GONE_BY_OPERATOR). */
-const COUNTED: readonly TaskState[] = ['TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_LOST', 'TASK_GONE'];
+const COUNTED = TASK_STATES.filter(
+  (s) => isTerminal(s) && s !== 'TASK_ERROR' && s !== 'TASK_DROPPED' && s !== 'TASK_GONE_BY_OPERATOR',
+);
 
-const keyPart = (s: TaskState) => s.slice('TASK_'.length).toLowerCase();
+const taskStateKey = (s: TaskState): `slave/tasks_${TaskStateKeyPart}` => `slave/tasks_${taskStateKeyPart(s)}`;
+
+/** Every key AgentCounters publishes. */
+export const AGENT_COUNTER_METRICS = new MetricKeys('agent counters', {
+  fixed: [
+    ...[...ACTIVE, ...COUNTED].map(taskStateKey),
+    'slave/registered',
+    'slave/valid_status_updates',
+    'slave/container_launch_errors',
+    'slave/executors_running',
+    'slave/executors_terminating',
+    'slave/executors_terminated',
+  ],
+});
 
 export class AgentCounters {
   registered = false;
@@ -32,14 +49,14 @@ export class AgentCounters {
   }
 
   snapshot(out: Record<string, number>): void {
-    for (const [s, n] of this.byState) out[`slave/tasks_${keyPart(s)}`] = n;
-    out['slave/registered'] = this.registered ? 1 : 0;
-    out['slave/valid_status_updates'] = this.validStatusUpdates;
-    out['slave/container_launch_errors'] = this.containerLaunchErrors;
+    const w = AGENT_COUNTER_METRICS.writer(out);
+    for (const [s, n] of this.byState) w.set(taskStateKey(s), n);
+    w.set('slave/registered', this.registered ? 1 : 0);
+    w.set('slave/valid_status_updates', this.validStatusUpdates);
+    w.set('slave/container_launch_errors', this.containerLaunchErrors);
     // Command tasks run one executor each, so executors follow the tasks.
-    out['slave/executors_running'] =
-      this.tasks('TASK_STAGING') + this.tasks('TASK_STARTING') + this.tasks('TASK_RUNNING');
-    out['slave/executors_terminating'] = this.tasks('TASK_KILLING');
-    out['slave/executors_terminated'] = this.executorsTerminated;
+    w.set('slave/executors_running', this.tasks('TASK_STAGING') + this.tasks('TASK_STARTING') + this.tasks('TASK_RUNNING'));
+    w.set('slave/executors_terminating', this.tasks('TASK_KILLING'));
+    w.set('slave/executors_terminated', this.executorsTerminated);
   }
 }

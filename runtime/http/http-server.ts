@@ -1,6 +1,6 @@
 /**
  * The fastify instance every minidc HTTP surface (master, agent, Marathon, …) is built on, so limits, timeouts and
- * error bodies are the same everywhere: errors are `{"message": "…"}`, client errors keep their status and say
+ * error bodies are the same everywhere (request-limits.ts lists the limits): errors are `{"message": "…"}`, client errors keep their status and say
  * what was wrong, server errors are a bare 500 (the stack goes to `onInternalError`, never to the client).
  *
  * Two leniencies real clients rely on (Marathon's and Mesos's servers have them; the `marathon` Python client needs
@@ -12,6 +12,7 @@ import { PRIORITY } from '../units/unit-journal.ts';
 import type { UnitLog } from '../units/unit-log.ts';
 import { HttpError } from './http-error.ts';
 import { acceptEmptyJsonBodies, readBooleanQueryCaseInsensitively } from './lenient-requests.ts';
+import { clientErrorHandler, DEFAULT_MAX_URL_LENGTH, rejectLongUrls } from './request-limits.ts';
 
 export interface HttpServerOptions {
   /** Largest request body accepted (bytes); larger ones get 413. Default 1 MiB. */
@@ -22,6 +23,10 @@ export interface HttpServerOptions {
   requestTimeoutMs?: number;
   /** How long an idle keep-alive connection is kept. Default 5 s. */
   keepAliveTimeoutMs?: number;
+  /** Time allowed to receive the request line and headers. Default 10 s (a slow client holds no socket longer). */
+  headersTimeoutMs?: number;
+  /** Longest request target (path and query string) accepted; longer ones get 414. Default 8 KiB. */
+  maxUrlLength?: number;
   /** Told about every 500 (a bug or an unexpected failure), e.g. to write it to the unit's journal. */
   onInternalError?: (error: unknown, request: FastifyRequest) => void;
 }
@@ -29,13 +34,25 @@ export interface HttpServerOptions {
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export function createHttpServer(options: HttpServerOptions = {}): FastifyInstance {
+  const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  // node refuses a headers timeout longer than the request timeout.
+  const headersTimeoutMs = Math.min(options.headersTimeoutMs ?? 10_000, requestTimeoutMs);
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     connectionTimeout: options.connectionTimeoutMs ?? 120_000,
-    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    requestTimeout: requestTimeoutMs,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    clientErrorHandler: clientErrorHandler(maxUrlLength),
+    http: {
+      // node enforces header and request timeouts on this sweep (default every 30 s, which would let a slow
+      // client hold a socket three times longer than headersTimeout).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+      headersTimeout: headersTimeoutMs,
+    },
   });
+  rejectLongUrls(app, maxUrlLength);
   acceptEmptyJsonBodies(app);
   app.addHook('onRoute', readBooleanQueryCaseInsensitively);
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply, options.onInternalError));

@@ -7,8 +7,12 @@
  *   boolean are touched, so a string parameter keeps its case.
  * - An empty body with a JSON content type is no body: clients send `Content-Type: application/json` on every
  *   request, DELETE and body-less POSTs included. A route that needs a body still says so (it sees `undefined`).
+ *   The same parser refuses JSON nested deeper than MAX_JSON_DEPTH before parsing it (request-limits.ts).
  */
 import type { FastifyInstance, FastifyRequest, RouteOptions, preValidationHookHandler } from 'fastify';
+import { badRequest } from './http-error.ts';
+import { jsonNestsDeeperThan } from './json-depth.ts';
+import { MAX_JSON_DEPTH } from './request-limits.ts';
 
 export function acceptEmptyJsonBodies(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'ignore');
@@ -17,6 +21,10 @@ export function acceptEmptyJsonBodies(app: FastifyInstance): void {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);
+      return;
+    }
+    if (jsonNestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      done(badRequest(`Invalid JSON: nested deeper than ${MAX_JSON_DEPTH} levels`), undefined);
       return;
     }
     parseJson(request, text, done);

@@ -1,10 +1,12 @@
 /**
- * The Minuteman HTTP API (DC/OS served it on port 61421) as a fastify plugin: `GET /vips`, `GET /vip/<ip:port>`
- * and `GET /metrics`. The JSON schemas validate nothing the client sends beyond the path but make serialisation
+ * The Minuteman HTTP API (DC/OS served it on port 61421) as a fastify plugin: `GET /vips`, `GET /vip/<ip:port>`,
+ * `GET /metrics` and `GET /metrics/snapshot` (the same `l4lb/*` keys as a libprocess-style flat snapshot: keys
+ * sorted, `?jsonp=`, so one scraper reads the VIP layer like a Mesos process). The JSON schemas validate nothing the client sends beyond the path but make serialisation
  * fast and document the shapes. Errors are JSON `{"error","message"}`: 400 for a malformed `ip:port`, 404 for a
  * VIP that does not exist.
  */
 import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { metricsSnapshotPlugin } from '../http/metrics-snapshot-plugin.ts';
 import { formatIpPort, parseIpPort } from './ip-port.ts';
 import type { VipsView, VipView } from './vip-registry.ts';
 
@@ -109,4 +111,5 @@ export const l4lbApi: FastifyPluginAsync<L4lbApiOptions> = async (app, { source,
     { schema: { response: { 200: { type: 'object', additionalProperties: { type: 'number' } } } } },
     async () => source.metrics(),
   );
+  await app.register(metricsSnapshotPlugin, { collect: (out) => void Object.assign(out, source.metrics()) });
 };

@@ -16,6 +16,7 @@ import { l4lbApi, type L4lbApiOptions } from './l4lb-api.ts';
 import type { Time } from '../time/clock.ts';
 import { systemTime } from '../time/system-time.ts';
 import { NamedVipAddresses } from './named-vip-addresses.ts';
+import { L4LB_METRICS } from './l4lb-metrics.ts';
 import { VipRegistry, type VipsView, type VipView } from './vip-registry.ts';
 import { canonicalVipName } from './vip-names.ts';
 import {
@@ -205,11 +206,12 @@ export class L4lb {
   }
 
   metrics(): Record<string, number> {
-    return {
-      ...this.registry.metrics(),
-      'l4lb/named_vip_addresses': this.addresses.allocated,
-      'l4lb/named_vip_allocation_failures': this.allocationFailures,
-    };
+    const out: Record<string, number> = {};
+    this.registry.metrics(out);
+    const w = L4LB_METRICS.writer(out);
+    w.set('l4lb/named_vip_addresses', this.addresses.allocated);
+    w.set('l4lb/named_vip_allocation_failures', this.allocationFailures);
+    return out;
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {

@@ -11,6 +11,7 @@ import type { DataPlaneEvents, ProxySpec } from './data-plane.ts';
 import { formatIpPort, parseIpPort } from './ip-port.ts';
 import type { Time } from '../time/clock.ts';
 import type { BackendAddress } from './vip-table.ts';
+import { L4LB_METRICS } from './l4lb-metrics.ts';
 
 export interface BackendView {
   state: 'up' | 'down' | 'draining';
@@ -176,7 +177,8 @@ export class VipRegistry implements DataPlaneEvents {
     return vip ? this.vipView(vip) : undefined;
   }
 
-  metrics(): Record<string, number> {
+  /** Writes the registry's `l4lb/*` keys into `out`. */
+  metrics(out: Record<string, number>): void {
     let vips = 0;
     let notListening = 0;
     let backends = 0;
@@ -194,15 +196,14 @@ export class VipRegistry implements DataPlaneEvents {
         if (b.markedDown) down++;
       }
     }
-    return {
-      'l4lb/vips': vips,
-      'l4lb/vips_not_listening': notListening,
-      'l4lb/backends': backends,
-      'l4lb/backends_down': down,
-      'l4lb/active_connections': active,
-      'l4lb/connections_total': this.connectionsTotal,
-      'l4lb/connect_failures_total': this.connectFailuresTotal,
-    };
+    const w = L4LB_METRICS.writer(out);
+    w.set('l4lb/vips', vips);
+    w.set('l4lb/vips_not_listening', notListening);
+    w.set('l4lb/backends', backends);
+    w.set('l4lb/backends_down', down);
+    w.set('l4lb/active_connections', active);
+    w.set('l4lb/connections_total', this.connectionsTotal);
+    w.set('l4lb/connect_failures_total', this.connectFailuresTotal);
   }
 
   dispose(): void {

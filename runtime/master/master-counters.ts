@@ -3,10 +3,20 @@
  * keys Mesos publishes them with. Only what minidc's master actually does is registered; a key that could only ever
  * read zero is left out rather than published as a stand-in.
  */
-import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import { isTerminal, TASK_STATES, type TaskState } from '../mesos/task-state.ts';
 import type { TaskStatusReason, TaskStatusSource } from '../mesos/task-status.ts';
+import { MetricKeys } from '../metrics/metric-keys.ts';
+import { taskStateKeyPart, type TaskStateKeyPart } from '../metrics/task-state-keys.ts';
 
-export const MASTER_COUNTER_KEYS = [
+/** Gauges of tasks currently in each non-terminal state; Mesos's master has none for TASK_UNKNOWN. */
+export const ACTIVE_TASK_STATES = TASK_STATES.filter((s) => !isTerminal(s) && s !== 'TASK_UNKNOWN');
+/** Counters of tasks that reached each terminal state. */
+const TERMINAL_TASK_STATES = TASK_STATES.filter(isTerminal);
+
+type TaskStateKey = `master/tasks_${TaskStateKeyPart}`;
+const taskStateKey = (s: TaskState): TaskStateKey => `master/tasks_${taskStateKeyPart(s)}`;
+
+const MESSAGE_COUNTER_KEYS = [
   'master/dropped_messages',
   'master/messages_register_framework',
   'master/messages_reregister_framework',
@@ -37,36 +47,23 @@ export const MASTER_COUNTER_KEYS = [
   'master/slave_unreachable_scheduled',
   'master/slave_unreachable_completed',
   'master/slave_unreachable_canceled',
-  'master/tasks_finished',
-  'master/tasks_failed',
-  'master/tasks_killed',
-  'master/tasks_lost',
-  'master/tasks_error',
-  'master/tasks_dropped',
-  'master/tasks_gone',
-  'master/tasks_gone_by_operator',
 ] as const;
 
-export type MasterCounterKey = (typeof MASTER_COUNTER_KEYS)[number];
+export const MASTER_COUNTER_KEYS: readonly MasterCounterKey[] = [...MESSAGE_COUNTER_KEYS, ...TERMINAL_TASK_STATES.map(taskStateKey)];
 
-/** Gauges of tasks currently in each non-terminal state. */
-export const ACTIVE_TASK_STATES = [
-  'TASK_STAGING',
-  'TASK_STARTING',
-  'TASK_RUNNING',
-  'TASK_KILLING',
-  'TASK_UNREACHABLE',
-] as const satisfies readonly TaskState[];
+export type MasterCounterKey = (typeof MESSAGE_COUNTER_KEYS)[number] | TaskStateKey;
 
-/** `TASK_RUNNING` → `running`, as Mesos spells states in metric keys. */
-export function stateKeyPart(state: TaskState): string {
-  return state.slice('TASK_'.length).toLowerCase();
-}
+/** Every key MasterCounters publishes. */
+export const MASTER_COUNTER_METRICS = new MetricKeys('master counters', {
+  fixed: [...MASTER_COUNTER_KEYS, ...ACTIVE_TASK_STATES.map(taskStateKey)],
+  // Created on first use, as Mesos does.
+  templates: ['master/task_<state>/<source>/<reason>'],
+});
 
 export class MasterCounters {
-  private readonly counters = new Map<string, number>(MASTER_COUNTER_KEYS.map((k) => [k, 0]));
-  /** `master/<task_state>/<source>/<reason>`, created on first use as Mesos does. */
-  private readonly byReason = new Map<string, number>();
+  private readonly counters = new Map<MasterCounterKey, number>(MASTER_COUNTER_KEYS.map((k) => [k, 0]));
+  /** `master/task_<state>/<source>/<reason>` parameters → count. */
+  private readonly byReason = new Map<string, { state: string; source: string; reason: string; n: number }>();
   private readonly active = new Map<TaskState, number>(ACTIVE_TASK_STATES.map((s) => [s, 0]));
 
   inc(key: MasterCounterKey, by = 1): void {
@@ -86,17 +83,21 @@ export class MasterCounters {
     if (from !== undefined && this.active.has(from)) this.active.set(from, this.active.get(from)! - 1);
     if (this.active.has(to)) this.active.set(to, this.active.get(to)! + 1);
     if (isTerminal(to)) {
-      this.inc(`master/tasks_${stateKeyPart(to)}` as MasterCounterKey);
+      this.inc(taskStateKey(to));
       if (source !== undefined && reason !== undefined) {
-        const key = `master/task_${stateKeyPart(to)}/${source.toLowerCase()}/${reason.toLowerCase()}`;
-        this.byReason.set(key, (this.byReason.get(key) ?? 0) + 1);
+        const params = { state: taskStateKeyPart(to), source: source.toLowerCase(), reason: reason.toLowerCase() };
+        const id = `${params.state}/${params.source}/${params.reason}`;
+        const entry = this.byReason.get(id);
+        if (entry) entry.n++;
+        else this.byReason.set(id, { ...params, n: 1 });
       }
     }
   }
 
   snapshot(out: Record<string, number>): void {
-    for (const [k, v] of this.counters) out[k] = v;
-    for (const [k, v] of this.byReason) out[k] = v;
-    for (const [s, v] of this.active) out[`master/tasks_${stateKeyPart(s)}`] = v;
+    const w = MASTER_COUNTER_METRICS.writer(out);
+    for (const [k, v] of this.counters) w.set(k, v);
+    for (const { n, ...params } of this.byReason.values()) w.setTemplate('master/task_<state>/<source>/<reason>', params, n);
+    for (const [s, v] of this.active) w.set(taskStateKey(s), v);
   }
 }

@@ -6,7 +6,7 @@
  * tasks joins cached strings instead of serialising 100,000 objects again.
  */
 import { fromMilli, type Range, Resources } from '../mesos/resources.ts';
-import { TASK_STATES, type TaskState } from '../mesos/task-state.ts';
+import { isTerminal, TASK_STATES, type TaskState } from '../mesos/task-state.ts';
 import { reservedResourcesJson, resourcesFullJson, resourcesJson, type ResourcesJson } from '../mesos/json/resources-json.ts';
 import { taskJson } from '../mesos/json/task-json.ts';
 import type { AgentRecord, FrameworkRecord, Master } from './master.ts';
@@ -310,37 +310,37 @@ export function masterState(master: Master, flags: Flags): Buffer {
 }
 
 type StateCounts = Partial<Record<TaskState, number>>;
-const SUMMARY_STATES: readonly TaskState[] = [
-  'TASK_STAGING',
-  'TASK_STARTING',
-  'TASK_RUNNING',
-  'TASK_KILLING',
-  'TASK_FINISHED',
-  'TASK_KILLED',
-  'TASK_FAILED',
-  'TASK_LOST',
-  'TASK_ERROR',
-  'TASK_UNREACHABLE',
-];
+/** The states Mesos's state-summary counts per agent and framework (it has no DROPPED, GONE* or UNKNOWN counts). */
+const SUMMARY_STATES = TASK_STATES.filter(
+  (s) => s !== 'TASK_DROPPED' && s !== 'TASK_GONE' && s !== 'TASK_GONE_BY_OPERATOR' && s !== 'TASK_UNKNOWN',
+);
 
-function countsObject(c: StateCounts | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const s of SUMMARY_STATES) out[s] = c?.[s] ?? 0;
+/** `,"TASK_STAGING":n,…` for the summary's states, to follow an object's other fields. */
+function countsText(c: StateCounts | undefined): string {
+  let out = '';
+  for (const s of SUMMARY_STATES) out += `,"${s}":${c?.[s] ?? 0}`;
   return out;
 }
 
-export function stateSummaryJson(master: Master): Record<string, unknown> {
+/** A cached object's JSON without its closing brace, so more fields can follow. */
+const withoutClose = (b: Buffer): Buffer => b.subarray(0, b.length - 1);
+
+/**
+ * `/master/state-summary`: agents and frameworks with per-state task counts. Agents reuse the JSON cached for
+ * `/master/state` (the summary's agent fields are the same), so a render counts tasks and joins buffers.
+ */
+export function stateSummary(master: Master): Buffer {
   const byAgent = new Map<string, StateCounts>();
   const byFramework = new Map<string, StateCounts>();
   const agentFrameworks = new Map<string, Set<string>>();
   const frameworkAgents = new Map<string, Set<string>>();
   const count = (t: TaskRecord) => {
-    const a = byAgent.get(t.agentId) ?? {};
+    let a = byAgent.get(t.agentId);
+    if (!a) byAgent.set(t.agentId, (a = {}));
     a[t.state] = (a[t.state] ?? 0) + 1;
-    byAgent.set(t.agentId, a);
-    const f = byFramework.get(t.frameworkId) ?? {};
+    let f = byFramework.get(t.frameworkId);
+    if (!f) byFramework.set(t.frameworkId, (f = {}));
     f[t.state] = (f[t.state] ?? 0) + 1;
-    byFramework.set(t.frameworkId, f);
     if (!isActiveState(t.state)) return;
     let fa = agentFrameworks.get(t.agentId);
     if (!fa) agentFrameworks.set(t.agentId, (fa = new Set()));
@@ -349,31 +349,35 @@ export function stateSummaryJson(master: Master): Record<string, unknown> {
     if (!af) frameworkAgents.set(t.frameworkId, (af = new Set()));
     af.add(t.agentId);
   };
-  const all = [...master.frameworks.values(), ...master.completedFrameworks];
-  for (const fw of all) {
+  for (const fw of [...master.frameworks.values(), ...master.completedFrameworks]) {
     for (const t of fw.tasks.values()) count(t);
     for (const t of fw.unreachableTasks.values()) count(t);
     for (const t of fw.completedTasks) count(t);
   }
-  return {
-    hostname: master.hostname,
-    ...(master.clusterName === undefined ? {} : { cluster: master.clusterName }),
-    slaves: listedAgents(master).map((a) => ({
-      ...agentObject(master, a, false),
-      ...countsObject(byAgent.get(a.id)),
-      framework_ids: [...(agentFrameworks.get(a.id) ?? [])],
-    })),
-    frameworks: [...master.frameworks.values()].map((fw) => ({
-      ...frameworkSummaryFields(master, fw),
-      ...countsObject(byFramework.get(fw.id)),
-      slave_ids: [...(frameworkAgents.get(fw.id) ?? [])],
-    })),
-  };
+  const head = { hostname: master.hostname, ...(master.clusterName === undefined ? {} : { cluster: master.clusterName }) };
+  const out = new JsonPieces().openObject(head).text(',"slaves":');
+  out.array(
+    listedAgents(master).map((a) =>
+      Buffer.concat([
+        withoutClose(agentBuffer(master, a)),
+        Buffer.from(`${countsText(byAgent.get(a.id))},"framework_ids":${JSON.stringify([...(agentFrameworks.get(a.id) ?? [])])}}`),
+      ]),
+    ),
+  );
+  out.text(',"frameworks":').array(
+    [...master.frameworks.values()].map((fw) =>
+      Buffer.from(
+        `${JSON.stringify(frameworkSummaryFields(master, fw)).slice(0, -1)}${countsText(byFramework.get(fw.id))},` +
+          `"slave_ids":${JSON.stringify([...(frameworkAgents.get(fw.id) ?? [])])}}`,
+      ),
+    ),
+  );
+  return out.text('}').toBuffer();
 }
 
-const ACTIVE_STATES = new Set<TaskState>(TASK_STATES.filter((s) => s === 'TASK_STAGING' || s === 'TASK_STARTING' || s === 'TASK_RUNNING' || s === 'TASK_KILLING'));
+/** Tasks that tie an agent and a framework together in `framework_ids` / `slave_ids`: running on the agent now. */
 function isActiveState(s: TaskState): boolean {
-  return ACTIVE_STATES.has(s);
+  return !isTerminal(s) && s !== 'TASK_UNREACHABLE' && s !== 'TASK_UNKNOWN';
 }
 
 export function slavesJson(master: Master, agentId?: string): Record<string, unknown> {

@@ -156,6 +156,7 @@ export class Master {
   private readonly maxCompletedTasks: number;
   private readonly maxCompletedFrameworks: number;
   private readonly changeListeners = new Set<() => void>();
+  private stateVersion = 0;
   private nextAgent = 0;
   private nextFramework = 0;
   private nextOffer = 0;
@@ -226,6 +227,19 @@ export class Master {
   }
 
   /**
+   * Bumped by every change the read endpoints (`/master/state`, `/master/state-summary`) can show: tasks, agents,
+   * frameworks, offers, connectivity. Renderers cache by it, so a read after a change always sees the change.
+   */
+  get version(): number {
+    return this.stateVersion;
+  }
+
+  /** Something a read endpoint shows changed (without being a task or agent change the listeners need). */
+  private touched(): void {
+    this.stateVersion++;
+  }
+
+  /**
    * Calls `listener` (synchronously, so keep it cheap) whenever a task changes state or an agent comes or goes:
    * what Mesos-DNS and the VIP layer need to follow the cluster within a second. Returns the unsubscribe function.
    */
@@ -235,6 +249,7 @@ export class Master {
   }
 
   private changed(): void {
+    this.touched();
     for (const l of this.changeListeners) {
       try {
         l();
@@ -265,6 +280,7 @@ export class Master {
     });
     this.running = true;
     this.electedTime = this.now() / 1000;
+    this.touched();
     this.loop.start();
     this.stopPings = this.timers.every(this.pingTimeoutMs, () => this.pingAgents());
     if (this.recoveredAgents.size > 0)
@@ -275,6 +291,7 @@ export class Master {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.touched();
     this.loop.stop();
     this.stopPings?.();
     this.stopGc?.();
@@ -429,6 +446,7 @@ export class Master {
       this.attachTask(fw, agent, task);
       return;
     }
+    this.touched();
     fw.unreachableTasks.delete(id);
     fw.tasks.set(id, task);
     fw.taskSetVersion++;
@@ -456,6 +474,7 @@ export class Master {
   }
 
   private attachTask(fw: FrameworkRecord, agent: AgentRecord, task: TaskRecord): void {
+    this.touched();
     fw.tasks.set(task.id, task);
     fw.taskSetVersion++;
     agent.tasks.set(task.id, task);
@@ -500,6 +519,7 @@ export class Master {
   }
 
   private setConnectivity(agent: AgentRecord, connected: boolean, active: boolean): void {
+    this.touched();
     if (!agent.unreachable) {
       this.connectedCount += Number(connected) - Number(agent.connected);
       this.activeCount += Number(active) - Number(agent.active);
@@ -560,6 +580,7 @@ export class Master {
   private expireRecoveredAgents(): void {
     for (const [id, entry] of [...this.recoveredAgents]) {
       this.recoveredAgents.delete(id);
+      this.touched();
       this.counters.inc('master/recovery_slave_removals');
       void this.registrar.apply((r) => {
         r.agents = r.agents.filter((a) => a.id !== id);
@@ -582,6 +603,7 @@ export class Master {
       for (const task of [...agent.tasks.values()])
         this.masterUpdate(task, 'TASK_GONE', 'REASON_SLAVE_REMOVED', 'Agent was unreachable for too long');
       this.agents.delete(id);
+      this.touched();
     }
     void this.registrar.apply((r) => {
       r.unreachable = r.unreachable.filter((u) => !drop.has(u.id));
@@ -608,6 +630,7 @@ export class Master {
       else r.frameworks.push(entry);
       return true;
     });
+    this.touched();
     let fw = this.frameworks.get(id);
     if (fw) {
       this.counters.inc('master/messages_reregister_framework');
@@ -719,6 +742,7 @@ export class Master {
   }
 
   private frameworkDisconnected(fw: FrameworkRecord): void {
+    this.touched();
     this.counters.inc('master/messages_deactivate_framework');
     fw.connected = false;
     fw.active = false;
@@ -735,6 +759,7 @@ export class Master {
 
   /** Tears a framework down: its tasks are killed, its offers rescinded, and it moves to the completed list. */
   private async removeFramework(fw: FrameworkRecord): Promise<void> {
+    this.touched();
     this.rescindFrameworkOffers(fw);
     const agentsWithTasks = new Set<string>();
     for (const task of [...fw.tasks.values(), ...fw.unreachableTasks.values()]) {
@@ -779,6 +804,7 @@ export class Master {
       const id = `${this.id}-O${this.nextOffer++}`;
       const record: OfferRecord = { id, frameworkId: fw.id, agentId: agent.id, role: o.role, resources: o.resources };
       this.offers.set(id, record);
+      this.touched();
       fw.offers.add(id);
       agent.offers.add(id);
       const view: OfferView = {
@@ -813,6 +839,7 @@ export class Master {
   }
 
   private dropOffer(offer: OfferRecord): void {
+    this.touched();
     this.offers.delete(offer.id);
     this.frameworks.get(offer.frameworkId)?.offers.delete(offer.id);
     this.agents.get(offer.agentId)?.offers.delete(offer.id);
@@ -1112,9 +1139,6 @@ export class Master {
   metricsSnapshot(out: Record<string, number>): void {
     this.counters.snapshot(out);
     this.allocator.snapshot(out);
-    out['master/event_queue_messages'] = this.mailbox.pending;
-    out['allocator/event_queue_dispatches'] = this.allocator.metrics.pendingDispatches;
-    out['master/outstanding_offers'] = this.offers.size;
     this.registrar.snapshot(out);
     for (const fw of this.frameworks.values())
       fw.metrics.snapshot(out, fw.info.name, fw.id, fw.connected, fw.suppressedRoles);

@@ -9,7 +9,14 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic-file.ts';
+import { MetricKeys } from '../metrics/metric-keys.ts';
 import { WindowedTimer } from '../metrics/windowed-timer.ts';
+
+/** Mesos's registrar/* keys. */
+export const REGISTRAR_METRICS = new MetricKeys('registrar', {
+  fixed: ['registrar/queued_operations', 'registrar/registry_size_bytes'],
+  timers: ['registrar/state_fetch', 'registrar/state_store'],
+});
 
 export interface AdmittedAgent {
   id: string;
@@ -161,12 +168,12 @@ export class Registrar {
     this.storing = false;
   }
 
-  /** Mesos's registrar/* keys. */
   snapshot(out: Record<string, number>): Record<string, number> {
-    out['registrar/queued_operations'] = this.queue.length;
-    out['registrar/registry_size_bytes'] = this.sizeBytes;
-    this.stateFetch.snapshot(out);
-    this.stateStore.snapshot(out);
+    const w = REGISTRAR_METRICS.writer(out);
+    w.set('registrar/queued_operations', this.queue.length);
+    w.set('registrar/registry_size_bytes', this.sizeBytes);
+    w.timer(this.stateFetch);
+    w.timer(this.stateStore);
     return out;
   }
 }

@@ -9,13 +9,14 @@ import { sendJsonText } from '../../http/jsonp.ts';
 import { systemMetrics } from '../../http/system-metrics.ts';
 import type { Master } from '../master.ts';
 import { collectMasterMetrics } from '../master-metrics.ts';
+import { VersionedRender } from './versioned-render.ts';
 import {
   type Flags,
   frameworksJson,
   masterState,
   rolesJson,
   slavesJson,
-  stateSummaryJson,
+  stateSummary,
   tasksJson,
 } from '../master-state-json.ts';
 
@@ -70,8 +71,11 @@ export const masterHttpPlugin: FastifyPluginAsync<MasterHttpOptions> = async (ap
       });
   };
 
-  text('state', (m) => masterState(m, options.flags));
-  text('state-summary', (m) => JSON.stringify(stateSummaryJson(m)));
+  // The two documents pollers read in a loop are rendered once per master change and served as the same bytes.
+  const state = new VersionedRender((m) => masterState(m, options.flags));
+  const summary = new VersionedRender(stateSummary);
+  text('state', (m) => state.get(m));
+  text('state-summary', (m) => summary.get(m));
   text('slaves', (m, req) => JSON.stringify(slavesJson(m, (req.query as { slave_id?: string }).slave_id)), {
     querystring: { type: 'object', properties: { slave_id: { type: 'string' }, jsonp: jsonpQuery.properties.jsonp } },
   });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer } from '../../../runtime/http/http-server.ts';
 import { HttpError } from '../../../runtime/http/http-error.ts';
@@ -244,6 +244,97 @@ test('an empty body with a JSON content type is no body, on a body-less route an
     assert.deepEqual(await res.json(), { got: { a: 1 } });
     const proto = await fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"__proto__":{"x":1}}' });
     assert.equal(proto.status, 400);
+  } finally {
+    await app.close();
+  }
+});
+
+/** Sends raw bytes and reads the answer until the server closes (or 5 s pass); returns status and body. */
+function rawExchange(url: string, bytes: string): Promise<{ status: number; contentType: string; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(port), hostname, () => socket.write(bytes));
+    socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      resolve({
+        status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1] ?? 0),
+        contentType: /content-type: ([^\r\n]*)/i.exec(head)?.[1] ?? '',
+        body,
+      });
+    });
+  });
+}
+
+test('a 100 kB query string is a 414 JSON error (beyond node\'s header limit)', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await rawExchange(url, `GET /json?q=${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    assert.equal(res.status, 414);
+    assert.match(res.contentType, /^application\/json/);
+    assert.match((JSON.parse(res.body) as { message: string }).message, /URI Too Long.*8192/);
+  } finally {
+    await app.close();
+  }
+});
+
+test('a 10 kB query string (under node\'s header limit, over the URL limit) is a 414 JSON error', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await fetch(`${url}/json?q=${'a'.repeat(10_000)}`);
+    assert.equal(res.status, 414);
+    assert.match(((await res.json()) as { message: string }).message, /URI Too Long: the request target is 10008 bytes/);
+    // A long URL under the limit is still served.
+    assert.equal((await fetch(`${url}/json?q=${'a'.repeat(8_000)}`)).status, 200);
+  } finally {
+    await app.close();
+  }
+});
+
+test('headers beyond node\'s limit with a short URL are a 431 JSON error', async () => {
+  const app = testServer();
+  try {
+    const url = await serve(app);
+    const res = await rawExchange(url, `GET /json HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`);
+    assert.equal(res.status, 431);
+    assert.deepEqual(JSON.parse(res.body), { message: 'Request Header Fields Too Large' });
+  } finally {
+    await app.close();
+  }
+});
+
+test('JSON nested deeper than 64 levels is a 400 before it is parsed; 64 levels are accepted', async () => {
+  const app = createHttpServer();
+  app.post('/echo', async (request) => ({ got: request.body !== undefined }));
+  try {
+    const url = await serve(app);
+    const post = (body: string) => fetch(`${url}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const deep = await post('['.repeat(100_000) + ']'.repeat(100_000));
+    assert.equal(deep.status, 400);
+    assert.deepEqual(await deep.json(), { message: 'Invalid JSON: nested deeper than 64 levels' });
+    const deepObject = await post('{"a":'.repeat(65) + '1' + '}'.repeat(65));
+    assert.equal(deepObject.status, 400);
+    const ok = await post('{"a":'.repeat(63) + '["[[[[{{{{"]' + '}'.repeat(63));
+    assert.equal(ok.status, 200, 'brackets inside strings do not count');
+  } finally {
+    await app.close();
+  }
+});
+
+test('a client that never finishes its headers is answered 408 and disconnected after headersTimeout', async () => {
+  const app = createHttpServer({ headersTimeoutMs: 300 });
+  app.get('/json', async () => ({ a: 1 }));
+  try {
+    const url = await serve(app);
+    const res = await rawExchange(url, 'GET /json HTTP/1.1\r\nHost: x\r\n');
+    assert.equal(res.status, 408);
+    assert.match((JSON.parse(res.body) as { message: string }).message, /Request Timeout/);
   } finally {
     await app.close();
   }

@@ -1,6 +1,7 @@
 // The Minuteman API over HTTP (fetch), and the name interface the DNS forwarder uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { L4LB_METRICS } from '../../../runtime/l4lb/l4lb-metrics.ts';
 import { NO_HANG, httpBackend, httpGet, namedVip, startL4lb, vipFqdn } from './l4lb-fixtures.ts';
 
 async function getJson(url: string): Promise<{ status: number; type: string; body: unknown }> {
@@ -98,6 +99,21 @@ test('GET /metrics gives the counters as numbers', NO_HANG, async (t) => {
     'l4lb/named_vip_addresses': 1,
     'l4lb/named_vip_allocation_failures': 0,
   });
+});
+
+test('GET /metrics/snapshot is a flat, sorted snapshot of the declared l4lb/* keys, as Mesos serves its own', NO_HANG, async (t) => {
+  const a = await httpBackend(t, 'a');
+  const { lb, api } = await startL4lb(t);
+  const vip = await namedVip(lb, 8080, [a.address]);
+  await httpGet(vip.ip, vip.port);
+  const res = await fetch(`${api}/metrics/snapshot`);
+  assert.equal(res.status, 200);
+  const body = (await res.json()) as Record<string, number>;
+  assert.deepEqual(Object.keys(body), [...L4LB_METRICS.fixed].sort());
+  assert.equal(body['l4lb/connections_total'], 1);
+  assert.deepEqual(body, (await getJson(`${api}/metrics`)).body);
+  const jsonp = await (await fetch(`${api}/metrics/snapshot?jsonp=cb`)).text();
+  assert.ok(jsonp.startsWith('cb({"l4lb/active_connections":0,'));
 });
 
 test('named VIPs resolve for DNS while they have backends, and keep their address', NO_HANG, async (t) => {
