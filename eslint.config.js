@@ -13,4 +13,11 @@ export default tseslint.config(
       'prefer-const': 'error',
     },
   },
+  {
+    // Observers see the runtime only through its public HTTP APIs (external mode runs them against real Mesos).
+    files: ['collectors/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/runtime/**', '**/runtime'], message: 'collectors/ reads the runtime over HTTP only' }] }],
+    },
+  },
 );
