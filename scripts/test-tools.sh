@@ -10,6 +10,7 @@ TOOLS=(
   "unzip|command -v unzip"
   "curl|command -v curl"
   "python3-marathon|/usr/bin/python3 -c 'import marathon'"
+  "prometheus|command -v prometheus && command -v promtool"
 )
 
 missing=()

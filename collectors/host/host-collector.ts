@@ -1,0 +1,160 @@
+/**
+ * Host metrics of the node an observer runs on: load averages, CPUs, memory, CPU busy share, and the disk of a
+ * given directory's filesystem (the data dir's). Read in the background on an interval and served from the last
+ * reading, because systeminformation's first `currentLoad()` takes ~0.5 s (it measures over an interval) and `df`
+ * is a child process: neither belongs in a scrape's request path. Mesos has the same `system/*` keys on master and
+ * agent (libprocess' system process).
+ */
+import { loadavg } from 'node:os';
+import { realpath } from 'node:fs/promises';
+import { currentLoad, fsSize, mem } from 'systeminformation';
+import type { Collector } from '../collector.ts';
+import type { MetricDeclaration, Sample } from '../metric.ts';
+import { systemObserverTime, type ObserverClock, type ObserverTimers } from '../observer-time.ts';
+
+function system(key: string, prometheusName: string, help: string, unit: string): MetricDeclaration {
+  return { snapshotKey: `system/${key}`, dottedName: `mesos.stats.system.${key}`, prometheusName, type: 'gauge', help, unit };
+}
+
+export const HOST_METRICS = {
+  load1: system('load_1min', 'mesos_stats_system_load_1min', 'Load average for the past minute.', '1'),
+  load5: system('load_5min', 'mesos_stats_system_load_5min', 'Load average for the past 5 minutes.', '1'),
+  load15: system('load_15min', 'mesos_stats_system_load_15min', 'Load average for the past 15 minutes.', '1'),
+  // Not `_cpus_total`: a gauge ending in _total reads as a counter (promtool rejects it).
+  cpus: system('cpus_total', 'mesos_stats_system_cpus', 'Number of CPUs available on this node.', '1'),
+  memTotal: system('mem_total_bytes', 'mesos_stats_system_mem_total_bytes', 'Total memory in bytes.', 'By'),
+  memFree: system('mem_free_bytes', 'mesos_stats_system_mem_free_bytes', 'Free memory in bytes (available to new processes).', 'By'),
+  cpuBusy: {
+    dottedName: 'minidc.host.cpu_busy_ratio',
+    prometheusName: 'minidc_host_cpu_busy_ratio',
+    type: 'gauge',
+    help: 'Share of CPU time not idle since the previous reading, 0 to 1.',
+    unit: '1',
+  },
+  diskUsed: {
+    dottedName: 'minidc.host.disk_used_bytes',
+    prometheusName: 'minidc_host_disk_used_bytes',
+    type: 'gauge',
+    help: "Bytes used on the filesystem holding the node's data directory.",
+    unit: 'By',
+  },
+  diskTotal: {
+    dottedName: 'minidc.host.disk_total_bytes',
+    prometheusName: 'minidc_host_disk_total_bytes',
+    type: 'gauge',
+    help: "Size in bytes of the filesystem holding the node's data directory.",
+    unit: 'By',
+  },
+} as const satisfies Record<string, MetricDeclaration>;
+
+export type HostReading = { readonly [K in keyof typeof HOST_METRICS]: number };
+
+/** Reads the host once. The load averages come from node:os: systeminformation gives only a per-CPU maximum. */
+export async function readHost(directory: string): Promise<HostReading> {
+  const [load, memory, filesystems, dir] = await Promise.all([currentLoad(), mem(), fsSize(), realpath(directory)]);
+  // systeminformation answers a failed read with empty data rather than an error: check what matters.
+  if (load.cpus.length === 0) throw new Error('systeminformation found no CPUs');
+  if (!(memory.total > 0)) throw new Error('systeminformation found no memory total');
+  const fs = filesystemOf(dir, filesystems);
+  const [load1 = 0, load5 = 0, load15 = 0] = loadavg();
+  return {
+    load1,
+    load5,
+    load15,
+    cpus: load.cpus.length,
+    memTotal: memory.total,
+    // MemAvailable, what os.freemem() and Mesos report as free: MemFree leaves out reclaimable page cache.
+    memFree: memory.available,
+    cpuBusy: Math.min(1, Math.max(0, load.currentLoad / 100)),
+    diskUsed: fs.used,
+    diskTotal: fs.size,
+  };
+}
+
+/** The mounted filesystem holding `dir`: the longest mount point that is `dir` or one of its parents. */
+function filesystemOf(dir: string, filesystems: readonly { mount: string; size: number; used: number }[]) {
+  let best: (typeof filesystems)[number] | undefined;
+  for (const fs of filesystems) {
+    const prefix = fs.mount.endsWith('/') ? fs.mount : `${fs.mount}/`;
+    const holds = dir === fs.mount || dir.startsWith(prefix);
+    if (holds && (best === undefined || fs.mount.length > best.mount.length)) best = fs;
+  }
+  if (best === undefined) throw new Error(`no mounted filesystem found for ${dir}`);
+  return best;
+}
+
+export interface HostCollectorOptions {
+  /** The directory whose filesystem's disk use is reported (the node's data dir). */
+  directory: string;
+  /** Between readings. Default 5 s. */
+  intervalMs?: number;
+  time?: ObserverClock & Pick<ObserverTimers, 'every'>;
+  /** The reading itself; systeminformation by default (tests put a slow or failing one in). */
+  read?: (directory: string) => Promise<HostReading>;
+}
+
+export const DEFAULT_HOST_INTERVAL_MS = 5000;
+/** Readings older than this many intervals are stale: the collector reports down rather than serve old values. */
+const STALE_AFTER_INTERVALS = 3;
+
+export class HostCollector implements Collector {
+  readonly name = 'host';
+  readonly enabledByDefault = true;
+  private readonly directory: string;
+  private readonly intervalMs: number;
+  private readonly time: ObserverClock & Pick<ObserverTimers, 'every'>;
+  private readonly read: (directory: string) => Promise<HostReading>;
+  private last: { reading: HostReading; at: number } | undefined;
+  private lastError: string | undefined;
+  private stopSampling: (() => void) | undefined;
+  private firstReading: Promise<void> | undefined;
+
+  constructor(options: HostCollectorOptions) {
+    this.directory = options.directory;
+    this.intervalMs = options.intervalMs ?? DEFAULT_HOST_INTERVAL_MS;
+    if (!Number.isFinite(this.intervalMs) || this.intervalMs <= 0)
+      throw new RangeError(`intervalMs must be a positive number of milliseconds, got ${this.intervalMs}`);
+    this.time = options.time ?? systemObserverTime;
+    this.read = options.read ?? readHost;
+  }
+
+  /** Starts background sampling; the promise settles once the first reading has succeeded or failed. */
+  start(): Promise<void> {
+    if (this.firstReading !== undefined) return this.firstReading;
+    let settleFirst!: () => void;
+    this.firstReading = new Promise((resolve) => (settleFirst = resolve));
+    this.stopSampling = this.time.every(
+      this.intervalMs,
+      async () => {
+        try {
+          const reading = await this.read(this.directory);
+          this.last = { reading, at: this.time.now() };
+          this.lastError = undefined;
+        } catch (err) {
+          this.lastError = err instanceof Error ? err.message : String(err);
+        } finally {
+          settleFirst();
+        }
+      },
+      { immediately: true },
+    );
+    return this.firstReading;
+  }
+
+  stop(): void {
+    this.stopSampling?.();
+    this.stopSampling = undefined;
+    this.firstReading = undefined;
+  }
+
+  /** Served from the last reading, at once; never reads the host itself. */
+  collect(): Sample[] {
+    const last = this.last;
+    const age = last === undefined ? Infinity : this.time.now() - last.at;
+    if (last === undefined || age > STALE_AFTER_INTERVALS * this.intervalMs) {
+      const why = this.lastError ?? (this.stopSampling === undefined ? 'sampling not started' : 'first reading under way');
+      throw new Error(last === undefined ? `no host reading yet (${why})` : `host reading is ${Math.round(age)} ms old (${why})`);
+    }
+    return (Object.keys(HOST_METRICS) as (keyof typeof HOST_METRICS)[]).map((key) => ({ metric: HOST_METRICS[key], value: last.reading[key] }));
+  }
+}
