@@ -5,7 +5,8 @@
  */
 import type { Collector } from './collector.ts';
 import { assertValidSample, type MetricDeclaration, type Sample } from './metric.ts';
-import { systemObserverTime, type ObserverClock, type ObserverTimers } from './observer-time.ts';
+import type { Clock, Timers } from '../runtime/time/clock.ts';
+import { systemTime } from '../runtime/time/system-time.ts';
 
 export const COLLECTOR_UP: MetricDeclaration = {
   prometheusName: 'minidc_collector_up',
@@ -28,7 +29,7 @@ export type CollectorLog = (level: CollectorLogLevel, message: string) => void;
 
 export interface CollectorRegistryOptions {
   log: CollectorLog;
-  time?: ObserverClock & Pick<ObserverTimers, 'setTimeout' | 'clearTimeout'>;
+  time?: Pick<Clock, 'now'> & Pick<Timers, 'setTimeout' | 'clearTimeout'>;
   /** Cut-off for a collector that declares none. Default 5 s (Datadog's HTTP timeout for the Mesos checks). */
   defaultTimeoutMs?: number;
 }
@@ -59,12 +60,12 @@ interface Entry {
 export class CollectorRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly log: CollectorLog;
-  private readonly time: ObserverClock & Pick<ObserverTimers, 'setTimeout' | 'clearTimeout'>;
+  private readonly time: Pick<Clock, 'now'> & Pick<Timers, 'setTimeout' | 'clearTimeout'>;
   private readonly defaultTimeoutMs: number;
 
   constructor(options: CollectorRegistryOptions) {
     this.log = options.log;
-    this.time = options.time ?? systemObserverTime;
+    this.time = options.time ?? systemTime;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     assertTimeout('defaultTimeoutMs', this.defaultTimeoutMs);
   }

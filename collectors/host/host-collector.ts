@@ -10,7 +10,8 @@ import { realpath } from 'node:fs/promises';
 import { currentLoad, fsSize, mem } from 'systeminformation';
 import type { Collector } from '../collector.ts';
 import type { MetricDeclaration, Sample } from '../metric.ts';
-import { systemObserverTime, type ObserverClock, type ObserverTimers } from '../observer-time.ts';
+import type { Clock, Timers } from '../../runtime/time/clock.ts';
+import { systemTime } from '../../runtime/time/system-time.ts';
 
 function system(key: string, prometheusName: string, help: string, unit: string): MetricDeclaration {
   return { snapshotKey: `system/${key}`, dottedName: `mesos.stats.system.${key}`, prometheusName, type: 'gauge', help, unit };
@@ -88,7 +89,7 @@ export interface HostCollectorOptions {
   directory: string;
   /** Between readings. Default 5 s. */
   intervalMs?: number;
-  time?: ObserverClock & Pick<ObserverTimers, 'every'>;
+  time?: Pick<Clock, 'now'> & Pick<Timers, 'every'>;
   /** The reading itself; systeminformation by default (tests put a slow or failing one in). */
   read?: (directory: string) => Promise<HostReading>;
 }
@@ -102,7 +103,7 @@ export class HostCollector implements Collector {
   readonly enabledByDefault = true;
   private readonly directory: string;
   private readonly intervalMs: number;
-  private readonly time: ObserverClock & Pick<ObserverTimers, 'every'>;
+  private readonly time: Pick<Clock, 'now'> & Pick<Timers, 'every'>;
   private readonly read: (directory: string) => Promise<HostReading>;
   private last: { reading: HostReading; at: number } | undefined;
   private lastError: string | undefined;
@@ -114,7 +115,7 @@ export class HostCollector implements Collector {
     this.intervalMs = options.intervalMs ?? DEFAULT_HOST_INTERVAL_MS;
     if (!Number.isFinite(this.intervalMs) || this.intervalMs <= 0)
       throw new RangeError(`intervalMs must be a positive number of milliseconds, got ${this.intervalMs}`);
-    this.time = options.time ?? systemObserverTime;
+    this.time = options.time ?? systemTime;
     this.read = options.read ?? readHost;
   }
 
