@@ -240,6 +240,9 @@ export class Cluster {
             : { resolvers: this.config.upstreamResolvers, externalOn: this.config.upstreamResolvers.length > 0 }),
           refreshSeconds: 30,
           notifyDebounceMs: 100,
+          log: (message, priority) => ctx.log(message, priority),
+          // Its DNS thread died: fail the unit, so it is restarted.
+          onFatal: (reason) => ctx.fail(1, `DNS serving failed: ${reason}`),
         });
         const bound = await dns.start();
         // Keep OS-chosen ports across restarts, so endpoints.json stays true.
@@ -279,7 +282,7 @@ export class Cluster {
           masterIps: [this.config.masterIp],
           nodeIp: node.ip,
           publicIps: node.role === 'agent_public' ? [node.ip] : [],
-          onError: (err) => ctx.log(`query handling failed: ${(err as Error).message}`),
+          log: (message, priority) => ctx.log(message, priority),
         });
         const bound = await forwarder.start();
         port = bound.port;
