@@ -7,6 +7,7 @@
  * A serving thread that dies, or cannot install what it was sent, is reported through `onCrash`: Mesos-DNS then
  * fails its unit (which restarts) rather than answering from a dead thread or from records gone stale.
  */
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { BoundAddress } from '../wire/dns-server.ts';
 import { SharedCounters } from '../wire/shared-counters.ts';
@@ -21,6 +22,8 @@ export interface DnsServing {
   /** Resolves when `records` are served. */
   install(records: RecordSet, serial: number): Promise<void>;
   stop(): Promise<void>;
+  /** Milliseconds the serving thread's event loop has been active (in-process: the whole caller's thread). */
+  loopActiveMs(): number;
 }
 
 export interface DnsServingEvents {
@@ -47,6 +50,10 @@ export class InProcessServing implements DnsServing {
 
   stop(): Promise<void> {
     return this.responder.stop();
+  }
+
+  loopActiveMs(): number {
+    return performance.eventLoopUtilization().active;
   }
 }
 
@@ -81,6 +88,10 @@ export class WorkerServing implements DnsServing {
     private readonly settings: ServingSettings,
     private readonly events: DnsServingEvents,
   ) {}
+
+  loopActiveMs(): number {
+    return this.thread?.performance.eventLoopUtilization().active ?? 0;
+  }
 
   /** The serving thread (tests use it to stand in for a crash). */
   get worker(): Worker | undefined {

@@ -23,6 +23,7 @@ export const MESOS_DNS_METRIC_KEYS = [
   'mesos_dns/tcp/closed_deadline',
   'mesos_dns/tcp/closed_idle',
   'mesos_dns/tcp/evicted',
+  'mesos_dns/serving/loop_active_ms',
 ] as const;
 
 export type MesosDnsMetricKey = (typeof MESOS_DNS_METRIC_KEYS)[number];
@@ -45,5 +46,6 @@ export function mesosDnsMetrics(s: MesosDnsStats): Record<MesosDnsMetricKey, num
     'mesos_dns/tcp/closed_deadline': s.tcp.tcp_closed_deadline,
     'mesos_dns/tcp/closed_idle': s.tcp.tcp_closed_idle,
     'mesos_dns/tcp/evicted': s.tcp.tcp_evicted,
+    'mesos_dns/serving/loop_active_ms': s.servingLoopActiveMs,
   };
 }

@@ -55,6 +55,8 @@ export interface MesosDnsStats {
   forwarded: number;
   forwardFailures: number;
   tcp: Record<DnsServerCounterKey, number>;
+  /** Milliseconds the DNS serving thread has been busy since it started (with `worker: false`: the caller's thread). */
+  servingLoopActiveMs: number;
 }
 
 /** One successful reload: everything served comes from the same state. */
@@ -207,6 +209,7 @@ export class MesosDns {
         tcp_closed_idle: count('tcp_closed_idle'),
         tcp_evicted: count('tcp_evicted'),
       },
+      servingLoopActiveMs: this.serving?.loopActiveMs() ?? 0,
     };
   }
 

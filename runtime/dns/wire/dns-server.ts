@@ -143,6 +143,8 @@ export class DnsServer {
     const socket = dgram.createSocket({
       type: isIPv6(host) ? 'udp6' : 'udp4',
       recvBufferSize: this.opts.udpReceiveBufferBytes,
+      // Replies go to the address a datagram came from, always an IP: skip dns.lookup and its deferred callback.
+      lookup: (address, _options, callback) => callback(null, address, isIPv6(address) ? 6 : 4),
     });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
