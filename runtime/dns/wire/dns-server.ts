@@ -245,13 +245,19 @@ export class DnsServer {
       framed.copy(frame, 2);
       socket.write(frame);
     };
-    const done = () => {
-      conn.inFlight--;
-      if (conn.inFlight < this.opts.maxTcpInFlight && socket.isPaused()) socket.resume();
-    };
     const missedDeadline = () => {
       this.tcpCounters.inc('tcp_closed_deadline');
       socket.destroy();
+    };
+    const armDeadline = () => {
+      if (conn.midMessage && deadline === undefined) deadline = setTimeout(missedDeadline, this.opts.tcpMessageDeadlineMs);
+    };
+    const done = () => {
+      conn.inFlight--;
+      if (conn.inFlight < this.opts.maxTcpInFlight && socket.isPaused()) {
+        socket.resume();
+        armDeadline();
+      }
     };
 
     socket.on('data', (chunk: Buffer) => {
@@ -279,7 +285,13 @@ export class DnsServer {
         deadline = undefined;
       }
       conn.midMessage = pending.length > 0;
-      if (conn.midMessage && deadline === undefined) deadline = setTimeout(missedDeadline, this.opts.tcpMessageDeadlineMs);
+      // While reading is paused (too many queries in flight) the rest of a message cannot arrive: no deadline then.
+      if (socket.isPaused()) {
+        clearTimeout(deadline);
+        deadline = undefined;
+      } else {
+        armDeadline();
+      }
     });
   }
 }
