@@ -1,149 +1,148 @@
 /**
  * A RecordSet as one compact binary buffer, so the serving thread can be handed each rebuild by transferring an
- * ArrayBuffer (no copy, no structured clone of a million values). Every name (record owners and SRV targets) is
- * written once and referred to by index; value lists shared by several names in the RecordSet (an agent's addresses,
- * a task group's SRV values) are written once too and stay shared after decoding.
+ * ArrayBuffer (no copy, no structured clone of a million values). Value lists shared by several names in the
+ * RecordSet (an agent's addresses, a task group's SRV values) are written once and stay shared after decoding.
  *
- * Layout (little-endian): u32 version, u32 counts of names, address lists, SRV lists, A, AAAA and SRV entries;
- * names (u8 length + latin1); address lists (u32 n, then n × (u8 length + latin1 text)); SRV lists (u32 n, then
- * n × (u32 target name, u16 port)); entries (u32 name, u32 list) for A, AAAA, SRV.
+ * Built for speed on the main thread, which pays for it on every rebuild: strings (names, SRV targets, IP texts) go
+ * out in the order they are read back, as one latin1 blob (no string table to look names up in), and numbers
+ * straight into a Uint32Array sized up front.
+ *
+ * Layout: u32 header (version, string count, blob bytes, number count); u8 string lengths; the string blob; padding
+ * to 4; u32 numbers: counts of address lists, SRV lists, A, AAAA and SRV entries, then per address list its length
+ * (its IP strings come next in the blob), per SRV list its length and ports (a target string each), per entry its
+ * list index (the owner name string).
  */
 import { RecordSet, SrvList } from './record-set.ts';
 
-const VERSION = 1;
-const HEADER_BYTES = 7 * 4;
-
-/** A growable little-endian byte writer. */
-class ByteWriter {
-  buf = Buffer.allocUnsafe(1 << 20);
-  at = 0;
-
-  room(bytes: number): void {
-    if (this.at + bytes <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.at + bytes) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.at);
-    this.buf = next;
-  }
-
-  u32(v: number): void {
-    this.room(4);
-    this.buf.writeUInt32LE(v, this.at);
-    this.at += 4;
-  }
-
-  /** A string of at most 255 latin1 characters (wire keys and IP texts are). */
-  text(s: string): void {
-    this.room(1 + s.length);
-    this.buf[this.at] = s.length;
-    this.buf.write(s, this.at + 1, s.length, 'latin1');
-    this.at += 1 + s.length;
-  }
-}
+const VERSION = 3;
+const HEADER_WORDS = 4;
 
 export function encodeRecords(records: RecordSet): ArrayBuffer {
-  const names = new Map<string, number>();
-  const nameOf = (key: string) => {
-    let i = names.get(key);
-    if (i === undefined) names.set(key, (i = names.size));
-    return i;
-  };
   const ipLists = new Map<readonly string[], number>();
   const srvLists = new Map<SrvList, number>();
-  const entries = (map: Map<string, readonly string[]>) => {
-    const out: number[] = [];
-    for (const [key, list] of map) {
-      let li = ipLists.get(list);
-      if (li === undefined) ipLists.set(list, (li = ipLists.size));
-      out.push(nameOf(key), li);
+  let ipValues = 0;
+  let srvValues = 0;
+  for (const map of [records.a, records.aaaa]) {
+    for (const list of map.values()) {
+      if (ipLists.has(list)) continue;
+      ipLists.set(list, ipLists.size);
+      ipValues += list.length;
     }
-    return out;
-  };
-  const a = entries(records.a);
-  const aaaa = entries(records.aaaa);
-  const srv: number[] = [];
-  for (const [key, list] of records.srvs) {
-    let li = srvLists.get(list);
-    if (li === undefined) srvLists.set(list, (li = srvLists.size));
-    srv.push(nameOf(key), li);
   }
-  // Targets get their name indexes before anything is written, so the name table is complete.
-  const srvTargets = [...srvLists.keys()].map((list) => list.targets.map(nameOf));
+  for (const list of records.srvs.values()) {
+    if (srvLists.has(list)) continue;
+    srvLists.set(list, srvLists.size);
+    srvValues += list.length;
+  }
+  const entryCount = records.a.size + records.aaaa.size + records.srvs.size;
+  const stringCount = ipValues + srvValues + entryCount;
+  const numberCount = 5 + ipLists.size + srvLists.size + srvValues + entryCount;
 
-  const w = new ByteWriter();
-  for (const n of [VERSION, names.size, ipLists.size, srvLists.size, a.length / 2, aaaa.length / 2, srv.length / 2]) w.u32(n);
-  for (const key of names.keys()) w.text(key);
+  const strings = new Array<string>(stringCount);
+  const numbers = new Uint32Array(numberCount);
+  let si = 0;
+  let ni = 0;
+  numbers.set([ipLists.size, srvLists.size, records.a.size, records.aaaa.size, records.srvs.size]);
+  ni = 5;
   for (const list of ipLists.keys()) {
-    w.u32(list.length);
-    for (const ip of list) w.text(ip);
+    numbers[ni++] = list.length;
+    for (const ip of list) strings[si++] = ip;
   }
-  let k = 0;
   for (const list of srvLists.keys()) {
-    const targets = srvTargets[k++]!;
-    w.u32(list.length);
-    w.room(list.length * 6);
+    numbers[ni++] = list.length;
     for (let i = 0; i < list.length; i++) {
-      w.buf.writeUInt32LE(targets[i]!, w.at);
-      w.buf.writeUInt16LE(list.ports[i]!, w.at + 4);
-      w.at += 6;
+      strings[si++] = list.targets[i]!;
+      numbers[ni++] = list.ports[i]!;
     }
   }
-  for (const pairs of [a, aaaa, srv]) {
-    w.room(pairs.length * 4);
-    for (const v of pairs) {
-      w.buf.writeUInt32LE(v, w.at);
-      w.at += 4;
+  for (const [map, lists] of [
+    [records.a, ipLists],
+    [records.aaaa, ipLists],
+    [records.srvs, srvLists],
+  ] as const) {
+    for (const [key, list] of map as Map<string, unknown>) {
+      strings[si++] = key;
+      numbers[ni++] = (lists as Map<unknown, number>).get(list)!;
     }
   }
-  // A copy of exactly the used bytes, in an ArrayBuffer of its own (pool slices cannot be transferred).
-  const out = new ArrayBuffer(w.at);
-  w.buf.copy(new Uint8Array(out), 0, 0, w.at);
+
+  let blobBytes = 0;
+  for (let i = 0; i < stringCount; i++) {
+    // Wire keys and IP texts are at most 255 bytes, so a byte holds every length.
+    const len = strings[i]!.length;
+    if (len > 255) throw new Error(`record name too long to transfer: ${len} bytes`);
+    blobBytes += len;
+  }
+  const lengthsAt = HEADER_WORDS * 4;
+  const blobAt = lengthsAt + stringCount;
+  const numbersAt = (blobAt + blobBytes + 3) & ~3;
+  const out = new ArrayBuffer(numbersAt + numberCount * 4);
+  new Uint32Array(out, 0, HEADER_WORDS).set([VERSION, stringCount, blobBytes, numberCount]);
+  const lengths = new Uint8Array(out, lengthsAt, stringCount);
+  // Byte by byte in JS: joining half a million strings first, or one native write each, is several times slower.
+  const bytes = new Uint8Array(out, blobAt, blobBytes);
+  for (let i = 0, p = 0; i < stringCount; i++) {
+    const str = strings[i]!;
+    const len = str.length;
+    lengths[i] = len;
+    for (let k = 0; k < len; k++) bytes[p++] = str.charCodeAt(k);
+  }
+  new Uint32Array(out, numbersAt, numberCount).set(numbers);
   return out;
 }
 
 export function decodeRecords(data: ArrayBuffer): RecordSet {
-  const buf = Buffer.from(data);
-  if (buf.length < HEADER_BYTES || buf.readUInt32LE(0) !== VERSION) throw new Error('not an encoded record set');
-  const [nameCount, ipListCount, srvListCount, aCount, aaaaCount, srvCount] = [1, 2, 3, 4, 5, 6].map((i) => buf.readUInt32LE(i * 4)) as [
-    number, number, number, number, number, number,
-  ];
-  let at = HEADER_BYTES;
-  const text = () => {
-    const len = buf[at]!;
-    const s = buf.toString('latin1', at + 1, at + 1 + len);
-    at += 1 + len;
-    return s;
+  if (data.byteLength < HEADER_WORDS * 4) throw new Error('not an encoded record set');
+  const [version, stringCount, blobBytes, numberCount] = new Uint32Array(data, 0, HEADER_WORDS) as unknown as [number, number, number, number];
+  const lengthsAt = HEADER_WORDS * 4;
+  const blobAt = lengthsAt + stringCount;
+  const numbersAt = (blobAt + blobBytes + 3) & ~3;
+  if (version !== VERSION || numbersAt + numberCount * 4 !== data.byteLength) throw new Error('not an encoded record set');
+  const lengths = new Uint8Array(data, lengthsAt, stringCount);
+  const blob = Buffer.from(data, blobAt, blobBytes).toString('latin1');
+  const strings = new Array<string>(stringCount);
+  for (let i = 0, at = 0; i < stringCount; i++) {
+    strings[i] = blob.slice(at, at + lengths[i]!);
+    at += lengths[i]!;
+  }
+  const n = new Uint32Array(data, numbersAt, numberCount);
+  let at = 0;
+  let si = 0;
+  const next = () => {
+    if (at >= numberCount) throw new Error('encoded record set is cut short');
+    return n[at++]!;
   };
-  const u32 = () => {
-    const v = buf.readUInt32LE(at);
-    at += 4;
-    return v;
+  const str = () => {
+    if (si >= stringCount) throw new Error('encoded record set is cut short');
+    return strings[si++]!;
   };
-  const names = new Array<string>(nameCount);
-  for (let i = 0; i < nameCount; i++) names[i] = text();
+  const [ipListCount, srvListCount, aCount, aaaaCount, srvCount] = [next(), next(), next(), next(), next()];
   const ipLists = new Array<readonly string[]>(ipListCount);
   for (let i = 0; i < ipListCount; i++) {
-    const list = new Array<string>(u32());
-    for (let j = 0; j < list.length; j++) list[j] = text();
+    const list = new Array<string>(next());
+    for (let j = 0; j < list.length; j++) list[j] = str();
     ipLists[i] = Object.freeze(list);
   }
   const srvLists = new Array<SrvList>(srvListCount);
   for (let i = 0; i < srvListCount; i++) {
-    const n = u32();
-    const targets = new Array<string>(n);
-    const ports = new Array<number>(n);
-    for (let j = 0; j < n; j++) {
-      targets[j] = names[buf.readUInt32LE(at)]!;
-      ports[j] = buf.readUInt16LE(at + 4);
-      at += 6;
+    const count = next();
+    const targets = new Array<string>(count);
+    const ports = new Array<number>(count);
+    for (let j = 0; j < count; j++) {
+      targets[j] = str();
+      ports[j] = next();
     }
     srvLists[i] = SrvList.ofDistinct(targets, ports);
   }
+  const list = <T>(lists: T[], i: number) => {
+    const l = lists[i];
+    if (l === undefined) throw new Error('encoded record set refers to a missing list');
+    return l;
+  };
   const records = new RecordSet();
-  for (let i = 0; i < aCount; i++) records.a.set(names[u32()]!, ipLists[u32()]!);
-  for (let i = 0; i < aaaaCount; i++) records.aaaa.set(names[u32()]!, ipLists[u32()]!);
-  for (let i = 0; i < srvCount; i++) records.srvs.set(names[u32()]!, srvLists[u32()]!);
-  if (at !== buf.length) throw new Error('encoded record set has trailing bytes');
+  for (let i = 0; i < aCount; i++) records.a.set(str(), list(ipLists, next()));
+  for (let i = 0; i < aaaaCount; i++) records.aaaa.set(str(), list(ipLists, next()));
+  for (let i = 0; i < srvCount; i++) records.srvs.set(str(), list(srvLists, next()));
+  if (at !== numberCount || si !== stringCount) throw new Error('encoded record set has trailing data');
   return records.seal();
 }
