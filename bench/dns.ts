@@ -161,6 +161,8 @@ interface DnsperfSummary {
   packetSizes: string;
   /** Active time of the serving thread's event loop per completed query (with worker: false, the whole thread's). */
   servingUsPerQuery?: number;
+  /** CPU time of this whole process (every thread, the busy main loop's work included) per completed query. */
+  cpuUsPerQuery?: number;
 }
 
 function parseDnsperf(out: string): DnsperfSummary {
@@ -309,13 +311,16 @@ async function serve(scenario: Scenario, queryFile: string, state: Record<string
     try {
       for (let r = 0; r < scenario.rounds; r++) {
         const activeBefore = dns.stats().servingLoopActiveMs;
+        const cpuBefore = process.cpuUsage();
         const s = parseDnsperf(await runDnsperf([...base, '-l', String(SECONDS)]));
         s.servingUsPerQuery = ((dns.stats().servingLoopActiveMs - activeBefore) * 1000) / s.completed;
+        const cpu = process.cpuUsage(cpuBefore);
+        s.cpuUsPerQuery = (cpu.user + cpu.system) / s.completed;
         results.push(s);
         console.log(
           `  ${scenario.label} round ${r + 1}: ${s.qps.toFixed(0)} q/s, ${s.completed}/${s.sent} completed, ${s.lost} lost; ` +
             `latency avg ${s.avgLatencyMs.toFixed(3)} ms, max ${s.maxLatencyMs.toFixed(1)} ms, stddev ${s.stddevLatencyMs.toFixed(3)} ms; ${s.rcodes}; ` +
-            `serving loop busy ${s.servingUsPerQuery.toFixed(2)} µs/query`,
+            `serving loop busy ${s.servingUsPerQuery.toFixed(2)} µs/query, process CPU ${s.cpuUsPerQuery.toFixed(2)} µs/query`,
         );
       }
     } finally {
@@ -364,7 +369,8 @@ async function main(): Promise<void> {
       summary.push(
         `${scenario.label}: median ${median(qps).toFixed(0)} q/s (min ${Math.min(...qps).toFixed(0)}, max ${Math.max(...qps).toFixed(0)}, ` +
           `${results.length} rounds), avg latency ${median(results.map((r) => r.avgLatencyMs)).toFixed(3)} ms, lost ${lost}/${sent}, ` +
-          `serving loop ${median(results.map((r) => r.servingUsPerQuery ?? NaN)).toFixed(2)} µs/query`,
+          `serving loop ${median(results.map((r) => r.servingUsPerQuery ?? NaN)).toFixed(2)} µs/query, ` +
+          `process CPU ${median(results.map((r) => r.cpuUsPerQuery ?? NaN)).toFixed(2)} µs/query`,
       );
     }
     for (const line of summary) console.log(line);
