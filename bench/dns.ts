@@ -228,7 +228,8 @@ async function measureRebuild(): Promise<number> {
   console.log(
     `rebuild ms: first load ${firstMs.toFixed(0)} (hashes every task ID), reload median ${median(reloads).toFixed(0)} ` +
       `(min ${Math.min(...reloads).toFixed(0)}, max ${Math.max(...reloads).toFixed(0)}, ${RELOADS} runs); ` +
-      `then publishing them to the serving thread (encode, transfer, decode, install) ${stats.lastPublishMs!.toFixed(0)} ms`,
+      `then publishing them to the serving thread (encode, transfer, decode, install) ${stats.lastPublishMs!.toFixed(0)} ms, ` +
+      `of which ${stats.lastHandoverMs!.toFixed(0)} ms on the main thread`,
   );
   console.log(
     `encoding every A and SRV reply once (deferred to each name's first query): ${encodeMs.toFixed(0)} ms, ` +
@@ -326,7 +327,13 @@ async function serve(scenario: Scenario, queryFile: string, state: Record<string
     } finally {
       stopBusy();
     }
-    if (scenario.busy) console.log(`  (${dns.stats().reloads} rebuilds during the run, last publish ${dns.stats().lastPublishMs?.toFixed(1)} ms)`);
+    const st = dns.stats();
+    if (scenario.busy) {
+      console.log(
+        `  (${st.reloads} rebuilds during the run; last one ${st.lastReloadMs?.toFixed(1)} ms, published in ` +
+          `${st.lastPublishMs?.toFixed(1)} ms, ${st.lastHandoverMs?.toFixed(1)} ms of it on the main thread)`,
+      );
+    }
   } finally {
     await dns.stop();
   }

@@ -19,8 +19,8 @@ import { MesosDnsResponder, SERVING_COUNTER_KEYS } from './mesos-dns-responder.t
 export interface DnsServing {
   readonly counters: SharedCounters<ServingCounterKey>;
   start(): Promise<BoundAddress>;
-  /** Resolves when `records` are served. */
-  install(records: RecordSet, serial: number): Promise<void>;
+  /** Resolves when `records` are served, with the milliseconds the caller's thread spent handing them over. */
+  install(records: RecordSet, serial: number): Promise<number>;
   stop(): Promise<void>;
   /** Milliseconds the serving thread's event loop has been active (in-process: the whole caller's thread). */
   loopActiveMs(): number;
@@ -44,8 +44,10 @@ export class InProcessServing implements DnsServing {
     return this.responder.start();
   }
 
-  async install(records: RecordSet, serial: number): Promise<void> {
+  async install(records: RecordSet, serial: number): Promise<number> {
+    const started = performance.now();
     this.responder.install(records, serial);
+    return performance.now() - started;
   }
 
   stop(): Promise<void> {
@@ -80,7 +82,7 @@ export class WorkerServing implements DnsServing {
   readonly counters = new SharedCounters(SERVING_COUNTER_KEYS);
   private thread: Worker | undefined;
   private seq = 0;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (callerMs: number) => void; reject: (e: Error) => void; callerMs: number }>();
   private stopping = false;
   private exited: Promise<void> = Promise.resolve();
 
@@ -113,7 +115,8 @@ export class WorkerServing implements DnsServing {
         } else if (m.type === 'listenFailed') {
           reject(Object.assign(new Error(m.message), { code: m.code }));
         } else if (m.type === 'installed') {
-          this.pending.get(m.seq)?.resolve();
+          const p = this.pending.get(m.seq);
+          p?.resolve(p.callerMs);
           this.pending.delete(m.seq);
         } else {
           this.events.onHandlerError(m.message);
@@ -132,15 +135,16 @@ export class WorkerServing implements DnsServing {
     });
   }
 
-  install(records: RecordSet, serial: number): Promise<void> {
+  install(records: RecordSet, serial: number): Promise<number> {
     const worker = this.thread;
     if (worker === undefined) return Promise.reject(new Error('DNS serving thread is not running'));
+    const started = performance.now();
     const data = encodeRecords(records);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject });
       const message: ToServingWorker = { type: 'install', seq, serial, records: data };
       worker.postMessage(message, [data]);
+      this.pending.set(seq, { resolve, reject, callerMs: performance.now() - started });
     });
   }
 

@@ -11,6 +11,8 @@ export const MESOS_DNS_METRIC_KEYS = [
   'mesos_dns/last_reload_ms',
   /** Handing them to the serving thread until it serves them (encoding on the main thread included). */
   'mesos_dns/last_publish_ms',
+  /** The main thread's part of it. */
+  'mesos_dns/last_handover_ms',
   'mesos_dns/serial',
   'mesos_dns/names',
   'mesos_dns/prepared_answers',
@@ -34,6 +36,7 @@ export function mesosDnsMetrics(s: MesosDnsStats): Record<MesosDnsMetricKey, num
     'mesos_dns/reload_failures': s.reloadFailures,
     'mesos_dns/last_reload_ms': s.lastReloadMs ?? 0,
     'mesos_dns/last_publish_ms': s.lastPublishMs ?? 0,
+    'mesos_dns/last_handover_ms': s.lastHandoverMs ?? 0,
     'mesos_dns/serial': s.serial,
     'mesos_dns/names': s.names,
     'mesos_dns/prepared_answers': s.preparedAnswers,

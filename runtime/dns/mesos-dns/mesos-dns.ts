@@ -45,6 +45,8 @@ export interface MesosDnsStats {
   lastReloadMs: number | undefined;
   /** From a rebuild done to its records being served (encoding and handing them to the serving thread). */
   lastPublishMs: number | undefined;
+  /** The part of lastPublishMs spent on the main thread (encoding the records and posting them). */
+  lastHandoverMs: number | undefined;
   lastError: string | undefined;
   /** SOA serial of the records in service (unix seconds of the last good reload); 0 before the first. */
   serial: number;
@@ -84,6 +86,7 @@ export class MesosDns {
     failures: 0,
     lastMs: undefined as number | undefined,
     publishMs: undefined as number | undefined,
+    handoverMs: undefined as number | undefined,
     lastError: undefined as string | undefined,
   };
 
@@ -196,6 +199,7 @@ export class MesosDns {
       reloadFailures: this.counters.failures,
       lastReloadMs: this.counters.lastMs,
       lastPublishMs: this.counters.publishMs,
+      lastHandoverMs: this.counters.handoverMs,
       lastError: this.counters.lastError,
       serial: g?.serial ?? 0,
       names: g?.records.nameCount() ?? 0,
@@ -227,7 +231,7 @@ export class MesosDns {
     this.hashes.rotate();
     const serial = Math.max(Math.floor(Date.now() / 1000), (this.current?.serial ?? 0) + 1);
     const generated = performance.now();
-    await this.serving?.install(records, serial);
+    this.counters.handoverMs = await this.serving?.install(records, serial);
     this.current = { state, records, serial };
     this.counters.reloads++;
     this.counters.lastMs = generated - started;
