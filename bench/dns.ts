@@ -6,7 +6,9 @@
  * once, shuffled) plus 10% names that do not exist (NXDOMAIN); dnsperf -c 20 (20 client sockets), several rounds.
  * Measured with DNS served by Mesos-DNS's worker thread (the default), idle and while the main event loop is busy
  * (a state change and rebuild every 100 ms plus 20 ms of CPU work every 40 ms, as a master and Marathon would keep
- * it), and the same two with `worker: false` for comparison.
+ * it), and the same two with `worker: false` for comparison. Last, the 2026-11-22 workload (A records of random app
+ * names, 4 clients, 200 outstanding) as a reference: comparing it with that idle-machine figure shows how much the
+ * machine's other load deflates today's numbers.
  * Rebuild: the state of Mesos-DNS's own measurement (reference E) at 100,000 tasks — 1 framework, 1,000 agents, two
  * host ports and one NetworkInfo IP per task, N/10 app names, IPSources ["host","netinfo"] — timed by MesosDns
  * itself (records generated; then published to the serving thread); JSON parsing and encoding every reply once are
@@ -340,6 +342,18 @@ async function serve(scenario: Scenario, queryFile: string, state: Record<string
   return results;
 }
 
+async function serveReference(queryFile: string, state: Record<string, unknown>): Promise<DnsperfSummary> {
+  const dns = new MesosDns({ source: new StaticStateSource(state), listen: { host: '127.0.0.1', dnsPort: 0, httpPort: 0 }, externalOn: false, httpOn: false });
+  const bound = await dns.start();
+  try {
+    const args = ['-s', '127.0.0.1', '-p', String(bound.dns!.port), '-d', queryFile, '-c', '4', '-q', '200'];
+    await runDnsperf([...args, '-l', '3']);
+    return parseDnsperf(await runDnsperf([...args, '-l', String(SECONDS)]));
+  } finally {
+    await dns.stop();
+  }
+}
+
 async function main(): Promise<void> {
   if (spawnSync('dnsperf', ['-h']).error) {
     console.error('dnsperf not found on PATH: install it (Debian: apt-get install dnsperf) to run this benchmark');
@@ -380,6 +394,13 @@ async function main(): Promise<void> {
           `process CPU ${median(results.map((r) => r.cpuUsPerQuery ?? NaN)).toFixed(2)} µs/query`,
       );
     }
+    // The 2026-11-22 workload (A records of random app names, 4 clients, 200 outstanding) in the same conditions:
+    // how far today's machine load deflates figures against that idle-machine measurement (169,991 q/s).
+    const nextName = random(42);
+    const referenceFile = join(dir, 'reference.txt');
+    writeFileSync(referenceFile, Array.from({ length: 100_000 }, () => `app-${Math.floor(nextName() * 1000)}.marathon.mesos A`).join('\n') + '\n');
+    const reference = await serveReference(referenceFile, state);
+    summary.push(`reference (2026-11-22 workload: A of app names, -c 4 -q 200, worker): ${reference.qps.toFixed(0)} q/s, lost ${reference.lost}`);
     for (const line of summary) console.log(line);
     console.log(`mesos-dns 10000 tasks realistic mix qps=${workerIdleQps.toFixed(0)} rebuild_100000_ms=${rebuildMs.toFixed(0)}`);
   } finally {
