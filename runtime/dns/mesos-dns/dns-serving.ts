@@ -4,8 +4,8 @@
  * (`worker: false`, for embedding and tests). Each rebuild is published as one transferred buffer
  * (record-transfer.ts); install() resolves once the new records are being served.
  *
- * A serving thread that dies, or cannot install what it was sent, is reported through `onCrash`: Mesos-DNS then
- * fails its unit (which restarts) rather than answering from a dead thread or from records gone stale.
+ * A serving thread that dies, cannot install what it was sent, or hangs on it (30 s) is reported through `onCrash`:
+ * Mesos-DNS then fails its unit (which restarts) rather than answering from a dead thread or from records gone stale.
  */
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -77,6 +77,8 @@ const WORKER_ENTRY = new URL('./serving-worker.ts', import.meta.url).href;
 /** The worker loads TypeScript through tsx's API (a worker does not inherit `--import tsx`). */
 const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((api) => api.tsImport(${JSON.stringify(WORKER_ENTRY)}, ${JSON.stringify(import.meta.url)}))`;
 const STOP_WAIT_MS = 5000;
+/** A thread that has not installed a rebuild by then is hung: it is ended and reported like a crash. */
+const INSTALL_TIMEOUT_MS = 30_000;
 
 export class WorkerServing implements DnsServing {
   readonly counters = new SharedCounters(SERVING_COUNTER_KEYS);
@@ -85,6 +87,8 @@ export class WorkerServing implements DnsServing {
   private readonly pending = new Map<number, { resolve: (callerMs: number) => void; reject: (e: Error) => void; callerMs: number }>();
   private stopping = false;
   private exited: Promise<void> = Promise.resolve();
+  /** Why the thread is ending, when we know better than its exit code. */
+  private failure: string | undefined;
 
   constructor(
     private readonly settings: ServingSettings,
@@ -102,6 +106,7 @@ export class WorkerServing implements DnsServing {
 
   start(): Promise<BoundAddress> {
     this.stopping = false;
+    this.failure = undefined;
     const init: ServingWorkerInit = { settings: this.settings, counters: this.counters.buffer };
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: init });
     this.thread = worker;
@@ -129,9 +134,8 @@ export class WorkerServing implements DnsServing {
         if (!listening) reject(new Error(`DNS serving thread failed to start: ${reason}`));
         else if (!this.stopping) this.events.onCrash(reason);
       };
-      let failure: string | undefined;
-      worker.on('error', (e) => (failure = e.message));
-      worker.once('exit', (code) => gone(failure ?? `exited with code ${code}`));
+      worker.on('error', (e) => (this.failure ??= e.message));
+      worker.once('exit', (code) => gone(this.failure ?? `exited with code ${code}`));
     });
   }
 
@@ -144,7 +148,17 @@ export class WorkerServing implements DnsServing {
     return new Promise((resolve, reject) => {
       const message: ToServingWorker = { type: 'install', seq, serial, records: data };
       worker.postMessage(message, [data]);
-      this.pending.set(seq, { resolve, reject, callerMs: performance.now() - started });
+      const timer = setTimeout(() => {
+        if (!this.pending.has(seq) || this.thread !== worker) return;
+        this.failure = `did not install published records within ${INSTALL_TIMEOUT_MS / 1000} s`;
+        void worker.terminate();
+      }, INSTALL_TIMEOUT_MS);
+      timer.unref();
+      const settle = <T>(f: (v: T) => void) => (v: T) => {
+        clearTimeout(timer);
+        f(v);
+      };
+      this.pending.set(seq, { resolve: settle(resolve), reject: settle(reject), callerMs: performance.now() - started });
     });
   }
 
