@@ -140,11 +140,13 @@ export class DnsServer {
   }
 
   private bindUdp(host: string, port: number): Promise<dgram.Socket> {
+    const family = isIPv6(host) ? 6 : 4;
     const socket = dgram.createSocket({
-      type: isIPv6(host) ? 'udp6' : 'udp4',
+      type: family === 6 ? 'udp6' : 'udp4',
       recvBufferSize: this.opts.udpReceiveBufferBytes,
-      // Replies go to the address a datagram came from, always an IP: skip dns.lookup and its deferred callback.
-      lookup: (address, _options, callback) => callback(null, address, isIPv6(address) ? 6 : 4),
+      // Replies go to the address a datagram came from, always an IP of the socket's family: skip dns.lookup (and
+      // its deferred callback) on every send.
+      lookup: (address, _options, callback) => callback(null, address, family),
     });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
