@@ -7,8 +7,7 @@
  * Measured with DNS served by Mesos-DNS's worker thread (the default), idle and while the main event loop is busy
  * (a state change and rebuild every 100 ms plus 20 ms of CPU work every 40 ms, as a master and Marathon would keep
  * it), and the same two with `worker: false` for comparison. Last, the 2026-11-22 workload (A records of random app
- * names, 4 clients, 200 outstanding) as a reference: comparing it with that idle-machine figure shows how much the
- * machine's other load deflates today's numbers.
+ * names, 4 clients, 200 outstanding) as a reference, to compare the machine and its load with that run's.
  * Rebuild: the state of Mesos-DNS's own measurement (reference E) at 100,000 tasks — 1 framework, 1,000 agents, two
  * host ports and one NetworkInfo IP per task, N/10 app names, IPSources ["host","netinfo"] — timed by MesosDns
  * itself (records generated; then published to the serving thread); JSON parsing and encoding every reply once are
@@ -394,8 +393,8 @@ async function main(): Promise<void> {
           `process CPU ${median(results.map((r) => r.cpuUsPerQuery ?? NaN)).toFixed(2)} µs/query`,
       );
     }
-    // The 2026-11-22 workload (A records of random app names, 4 clients, 200 outstanding) in the same conditions:
-    // how far today's machine load deflates figures against that idle-machine measurement (169,991 q/s).
+    // The 2026-11-22 workload (A records of random app names, 4 clients, 200 outstanding) in the same conditions,
+    // to compare this machine and its load with that measurement (169,991 q/s).
     const nextName = random(42);
     const referenceFile = join(dir, 'reference.txt');
     writeFileSync(referenceFile, Array.from({ length: 100_000 }, () => `app-${Math.floor(nextName() * 1000)}.marathon.mesos A`).join('\n') + '\n');
