@@ -2,13 +2,19 @@
  * `npm run bench:dns` — dnsperf against minidc's Mesos-DNS, and the record rebuild time.
  *
  * Serving: a synthetic `/master/state` with 10,000 running tasks (1,000 app names, 10 tasks each, spread over 1,000
- * agents, framework `marathon`); dnsperf asks for the A records of random app names (`<app>.marathon.mesos`).
+ * agents, framework `marathon`, two host ports each). The query mix is every A and SRV name of that zone (each
+ * once, shuffled) plus 10% names that do not exist (NXDOMAIN); dnsperf -c 20 (20 client sockets), several rounds.
+ * Measured with DNS served by Mesos-DNS's worker thread (the default), idle and while the main event loop is busy
+ * (a state change and rebuild every 100 ms plus 20 ms of CPU work every 40 ms, as a master and Marathon would keep
+ * it), and the same two with `worker: false` for comparison. Last, the 2026-11-22 workload (A records of random app
+ * names, 4 clients, 200 outstanding) as a reference, to compare the machine and its load with that run's.
  * Rebuild: the state of Mesos-DNS's own measurement (reference E) at 100,000 tasks — 1 framework, 1,000 agents, two
  * host ports and one NetworkInfo IP per task, N/10 app names, IPSources ["host","netinfo"] — timed by MesosDns
- * itself (records generated from the state and swapped in); JSON parsing and encoding every reply once are shown
- * apart.
+ * itself (records generated; then published to the serving thread); JSON parsing and encoding every reply once are
+ * shown apart.
  *
- * Usage: npm run bench:dns [-- --seconds 20] [-- --clients 8] [-- --outstanding 200]
+ * Usage: npm run bench:dns [-- --seconds 10] [-- --clients 20] [-- --rounds 3] [-- --serving-only]
+ * (`--serving-only` skips the 100,000-task rebuild measurement.)
  * Needs dnsperf on PATH (Debian: apt-get install dnsperf); exits 1 without it.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,7 +28,7 @@ import { generateRecords } from '../runtime/dns/mesos-dns/record-generator.ts';
 import type { GeneratorConfig } from '../runtime/dns/mesos-dns/record-generator.ts';
 import { RecordSet } from '../runtime/dns/mesos-dns/record-set.ts';
 import { StaticStateSource } from '../runtime/dns/mesos-dns/state-source.ts';
-import { nameToWireKey } from '../runtime/dns/wire/dns-names.ts';
+import { nameToWireKey, wireKeyToName } from '../runtime/dns/wire/dns-names.ts';
 import { parseQuery } from '../runtime/dns/wire/dns-query.ts';
 import { seededRandom } from '../runtime/allocator/seeded-random.ts';
 
@@ -31,10 +37,12 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-const SECONDS = arg('--seconds', 20);
-const CLIENTS = arg('--clients', 4);
-const OUTSTANDING = arg('--outstanding', 200);
+const SECONDS = arg('--seconds', 10);
+const CLIENTS = arg('--clients', 20);
+const ROUNDS = arg('--rounds', 3);
 const RELOADS = 9;
+/** Share of the queries asking for names that do not exist. */
+const NXDOMAIN_SHARE = 0.1;
 
 /** Deterministic pseudo-random numbers, so every run asks the same questions. */
 const random = seededRandom;
@@ -152,6 +160,10 @@ interface DnsperfSummary {
   stddevLatencyMs: number;
   rcodes: string;
   packetSizes: string;
+  /** Active time of the serving thread's event loop per completed query (with worker: false, the whole thread's). */
+  servingUsPerQuery?: number;
+  /** CPU time of this whole process (every thread, the busy main loop's work included) per completed query. */
+  cpuUsPerQuery?: number;
 }
 
 function parseDnsperf(out: string): DnsperfSummary {
@@ -216,13 +228,129 @@ async function measureRebuild(): Promise<number> {
   );
   console.log(
     `rebuild ms: first load ${firstMs.toFixed(0)} (hashes every task ID), reload median ${median(reloads).toFixed(0)} ` +
-      `(min ${Math.min(...reloads).toFixed(0)}, max ${Math.max(...reloads).toFixed(0)}, ${RELOADS} runs)`,
+      `(min ${Math.min(...reloads).toFixed(0)}, max ${Math.max(...reloads).toFixed(0)}, ${RELOADS} runs); ` +
+      `then publishing them to the serving thread (encode, transfer, decode, install) ${stats.lastPublishMs!.toFixed(0)} ms, ` +
+      `of which ${stats.lastHandoverMs!.toFixed(0)} ms on the main thread`,
   );
   console.log(
     `encoding every A and SRV reply once (deferred to each name's first query): ${encodeMs.toFixed(0)} ms, ` +
       `${cache.preparedCount} replies`,
   );
   return median(reloads);
+}
+
+/** Every A and SRV name of the zone once, plus NXDOMAIN names, shuffled: dnsperf's `name type` lines. */
+function queryMix(state: unknown): { lines: string[]; a: number; srv: number; missing: number } {
+  const records = new RecordSet();
+  generateRecords(state, GENERATOR, records);
+  const lines: string[] = [];
+  for (const key of records.a.keys()) lines.push(`${wireKeyToName(key)} A`);
+  const a = lines.length;
+  for (const key of records.srvs.keys()) lines.push(`${wireKeyToName(key)} SRV`);
+  const srv = lines.length - a;
+  const missing = Math.round((lines.length * NXDOMAIN_SHARE) / (1 - NXDOMAIN_SHARE));
+  for (let i = 0; i < missing; i++) lines.push(`no-such-app-${i}.marathon.mesos A`);
+  const next = random(42);
+  for (let i = lines.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+  }
+  return { lines, a, srv, missing };
+}
+
+/**
+ * Keeps the main event loop as busy as a cluster would: the state changes and is rebuilt every 100 ms, and 20 ms of
+ * CPU work runs every 40 ms. Returns a stop function.
+ */
+function busyMainLoop(dns: MesosDns, source: StaticStateSource, base: Record<string, unknown>): () => void {
+  let turn = 0;
+  const [framework] = base.frameworks as { tasks: { slave_id: string }[] }[];
+  const slaves = base.slaves as { id: string }[];
+  const rebuild = setInterval(() => {
+    // A task moves to another agent: a real change every time, so every rebuild publishes new records.
+    const tasks = [...framework!.tasks];
+    const i = ++turn % tasks.length;
+    tasks[i] = { ...tasks[i]!, slave_id: slaves[turn % slaves.length]!.id };
+    source.set({ ...base, frameworks: [{ ...framework, tasks }] });
+    dns.notifyChange();
+  }, 100);
+  const cpu = setInterval(() => {
+    const until = performance.now() + 20;
+    while (performance.now() < until) {
+      // CPU work on the main thread
+    }
+  }, 40);
+  return () => {
+    clearInterval(rebuild);
+    clearInterval(cpu);
+  };
+}
+
+interface Scenario {
+  label: string;
+  worker: boolean;
+  busy: boolean;
+  rounds: number;
+}
+
+async function serve(scenario: Scenario, queryFile: string, state: Record<string, unknown>): Promise<DnsperfSummary[]> {
+  const source = new StaticStateSource(state);
+  const dns = new MesosDns({
+    source,
+    listen: { host: '127.0.0.1', dnsPort: 0, httpPort: 0 },
+    externalOn: false,
+    httpOn: false,
+    worker: scenario.worker,
+    notifyDebounceMs: 0,
+  });
+  const bound = await dns.start();
+  const base = ['-s', '127.0.0.1', '-p', String(bound.dns!.port), '-d', queryFile, '-c', String(CLIENTS)];
+  const results: DnsperfSummary[] = [];
+  try {
+    // Warm-up: V8 optimises the query path and every name's reply gets encoded once.
+    await runDnsperf([...base, '-l', '3']);
+    const stopBusy = scenario.busy ? busyMainLoop(dns, source, state) : () => undefined;
+    try {
+      for (let r = 0; r < scenario.rounds; r++) {
+        const activeBefore = dns.stats().servingLoopActiveMs;
+        const cpuBefore = process.cpuUsage();
+        const s = parseDnsperf(await runDnsperf([...base, '-l', String(SECONDS)]));
+        s.servingUsPerQuery = ((dns.stats().servingLoopActiveMs - activeBefore) * 1000) / s.completed;
+        const cpu = process.cpuUsage(cpuBefore);
+        s.cpuUsPerQuery = (cpu.user + cpu.system) / s.completed;
+        results.push(s);
+        console.log(
+          `  ${scenario.label} round ${r + 1}: ${s.qps.toFixed(0)} q/s, ${s.completed}/${s.sent} completed, ${s.lost} lost; ` +
+            `latency avg ${s.avgLatencyMs.toFixed(3)} ms, max ${s.maxLatencyMs.toFixed(1)} ms, stddev ${s.stddevLatencyMs.toFixed(3)} ms; ${s.rcodes}; ` +
+            `serving loop busy ${s.servingUsPerQuery.toFixed(2)} µs/query, process CPU ${s.cpuUsPerQuery.toFixed(2)} µs/query`,
+        );
+      }
+    } finally {
+      stopBusy();
+    }
+    const st = dns.stats();
+    if (scenario.busy) {
+      console.log(
+        `  (${st.reloads} rebuilds during the run; last one ${st.lastReloadMs?.toFixed(1)} ms, published in ` +
+          `${st.lastPublishMs?.toFixed(1)} ms, ${st.lastHandoverMs?.toFixed(1)} ms of it on the main thread)`,
+      );
+    }
+  } finally {
+    await dns.stop();
+  }
+  return results;
+}
+
+async function serveReference(queryFile: string, state: Record<string, unknown>): Promise<DnsperfSummary> {
+  const dns = new MesosDns({ source: new StaticStateSource(state), listen: { host: '127.0.0.1', dnsPort: 0, httpPort: 0 }, externalOn: false, httpOn: false });
+  const bound = await dns.start();
+  try {
+    const args = ['-s', '127.0.0.1', '-p', String(bound.dns!.port), '-d', queryFile, '-c', '4', '-q', '200'];
+    await runDnsperf([...args, '-l', '3']);
+    return parseDnsperf(await runDnsperf([...args, '-l', String(SECONDS)]));
+  } finally {
+    await dns.stop();
+  }
 }
 
 async function main(): Promise<void> {
@@ -232,38 +360,49 @@ async function main(): Promise<void> {
   }
   console.log(`machine: ${machine()}`);
 
-  const rebuildMs = await measureRebuild();
+  const rebuildMs = process.argv.includes('--serving-only') ? NaN : await measureRebuild();
 
-  const dns = new MesosDns({
-    source: new StaticStateSource(syntheticState(10_000, 1000, 1000, true)),
-    listen: { host: '127.0.0.1', dnsPort: 0, httpPort: 0 },
-    externalOn: false,
-    httpOn: false,
-  });
-  const bound = await dns.start();
+  const state = syntheticState(10_000, 1000, 1000, true) as Record<string, unknown>;
+  const mix = queryMix(state);
   const dir = mkdtempSync(join(tmpdir(), 'minidc-bench-dns-'));
+  const summary: string[] = [];
   try {
-    const next = random(42);
-    const lines = Array.from({ length: 100_000 }, () => `app-${Math.floor(next() * 1000)}.marathon.mesos A`);
     const queryFile = join(dir, 'queries.txt');
-    writeFileSync(queryFile, lines.join('\n') + '\n');
-    // Warm-up: let V8 optimise the query path and every shuffled variant get built.
-    await runDnsperf(['-s', '127.0.0.1', '-p', String(bound.dns!.port), '-d', queryFile, '-l', '3', '-c', String(CLIENTS), '-q', String(OUTSTANDING)]);
-    const out = await runDnsperf([
-      '-s', '127.0.0.1', '-p', String(bound.dns!.port), '-d', queryFile,
-      '-l', String(SECONDS), '-c', String(CLIENTS), '-q', String(OUTSTANDING),
-    ]);
-    const s = parseDnsperf(out);
+    writeFileSync(queryFile, mix.lines.join('\n') + '\n');
     console.log(
-      `dnsperf ${SECONDS}s, ${CLIENTS} clients, ${OUTSTANDING} outstanding: ${s.completed}/${s.sent} completed, ${s.lost} lost; ` +
-        `${s.rcodes}; average packet size ${s.packetSizes}`,
+      `query mix: ${mix.lines.length} queries — every A name (${mix.a}) and SRV name (${mix.srv}) of a 10000-task zone ` +
+        `once, plus ${mix.missing} NXDOMAIN names; dnsperf -c ${CLIENTS} -l ${SECONDS}`,
     );
-    console.log(
-      `latency ms: avg ${s.avgLatencyMs.toFixed(3)}, min ${s.minLatencyMs.toFixed(3)}, max ${s.maxLatencyMs.toFixed(3)}, stddev ${s.stddevLatencyMs.toFixed(3)}`,
-    );
-    console.log(`mesos-dns 10000 tasks qps=${s.qps.toFixed(0)} rebuild_100000_ms=${rebuildMs.toFixed(0)}`);
+    let workerIdleQps = 0;
+    const scenarios: Scenario[] = [
+      { label: 'worker, idle', worker: true, busy: false, rounds: ROUNDS },
+      { label: 'worker, busy main loop', worker: true, busy: true, rounds: ROUNDS },
+      { label: 'in-process, idle', worker: false, busy: false, rounds: 1 },
+      { label: 'in-process, busy main loop', worker: false, busy: true, rounds: 1 },
+    ];
+    for (const scenario of scenarios) {
+      const results = await serve(scenario, queryFile, state);
+      const qps = results.map((r) => r.qps);
+      if (scenario.worker && !scenario.busy) workerIdleQps = median(qps);
+      const lost = results.reduce((n, r) => n + r.lost, 0);
+      const sent = results.reduce((n, r) => n + r.sent, 0);
+      summary.push(
+        `${scenario.label}: median ${median(qps).toFixed(0)} q/s (min ${Math.min(...qps).toFixed(0)}, max ${Math.max(...qps).toFixed(0)}, ` +
+          `${results.length} rounds), avg latency ${median(results.map((r) => r.avgLatencyMs)).toFixed(3)} ms, lost ${lost}/${sent}, ` +
+          `serving loop ${median(results.map((r) => r.servingUsPerQuery ?? NaN)).toFixed(2)} µs/query, ` +
+          `process CPU ${median(results.map((r) => r.cpuUsPerQuery ?? NaN)).toFixed(2)} µs/query`,
+      );
+    }
+    // The 2026-11-22 workload (A records of random app names, 4 clients, 200 outstanding) in the same conditions,
+    // to compare this machine and its load with that measurement (169,991 q/s).
+    const nextName = random(42);
+    const referenceFile = join(dir, 'reference.txt');
+    writeFileSync(referenceFile, Array.from({ length: 100_000 }, () => `app-${Math.floor(nextName() * 1000)}.marathon.mesos A`).join('\n') + '\n');
+    const reference = await serveReference(referenceFile, state);
+    summary.push(`reference (2026-11-22 workload: A of app names, -c 4 -q 200, worker): ${reference.qps.toFixed(0)} q/s, lost ${reference.lost}`);
+    for (const line of summary) console.log(line);
+    console.log(`mesos-dns 10000 tasks realistic mix qps=${workerIdleQps.toFixed(0)} rebuild_100000_ms=${rebuildMs.toFixed(0)}`);
   } finally {
-    await dns.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

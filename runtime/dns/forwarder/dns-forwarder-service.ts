@@ -50,7 +50,7 @@ export const dnsForwarderService: NodeServiceDescriptor = {
           masterIps: [config.masterIp],
           nodeIp: node.ip,
           publicIps: node.role === 'agent_public' ? [node.ip] : [],
-          onError: (err) => ctx.log(`query handling failed: ${(err as Error).message}`),
+          log: (message, priority) => ctx.log(message, priority),
         });
         const bound = await forwarder.start();
         dnsPort = bound.port;

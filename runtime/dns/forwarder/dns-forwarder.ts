@@ -4,12 +4,14 @@
  * time at most two at once, first reply wins (zone-router.ts, upstream-race.ts). Replies from upstreams are relayed
  * byte for byte; when every upstream asked fails the client gets SERVFAIL.
  */
+import type { Priority } from '../../units/unit-journal.ts';
+import { PRIORITY } from '../../units/unit-journal.ts';
 import { Flag, Rcode } from '../wire/dns-constants.ts';
 import type { DnsQuery } from '../wire/dns-query.ts';
 import type { Transport } from '../wire/dns-response.ts';
 import { emptyReply } from '../wire/dns-response.ts';
-import type { BoundAddress } from '../wire/dns-server.ts';
-import { DnsServer } from '../wire/dns-server.ts';
+import type { BoundAddress, TcpLimits } from '../wire/dns-server.ts';
+import { DnsServer, tcpLimitOptions } from '../wire/dns-server.ts';
 import type { Upstream } from '../wire/upstream-exchange.ts';
 import { parseUpstream } from '../wire/upstream-exchange.ts';
 import type { ForwarderMetricsSnapshot } from './forwarder-metrics.ts';
@@ -40,7 +42,10 @@ export interface DnsForwarderOptions {
   upstreamTimeoutMs?: number;
   /** Queries forwarded concurrently (dcos-dns's handler limit is 1024); more get SERVFAIL at once. */
   maxInFlight?: number;
-  onError?: (error: unknown) => void;
+  /** Per-message deadline, idle timeout and connection table size for TCP clients. */
+  tcp?: TcpLimits;
+  /** Where the unit's journal lines go (syslog priorities). */
+  log?: (message: string, priority: Priority) => void;
 }
 
 export class DnsForwarder {
@@ -70,7 +75,8 @@ export class DnsForwarder {
       host: opts.listen.host,
       port: opts.listen.port,
       handler: (q, t) => this.handle(q, t),
-      onHandlerError: opts.onError,
+      onHandlerError: (e) => opts.log?.(`query handling failed: ${(e as Error).message}`, PRIORITY.err),
+      ...tcpLimitOptions(opts.tcp),
     });
   }
 
@@ -89,8 +95,9 @@ export class DnsForwarder {
     this.mesosResolvers = resolvers.map((u) => parseUpstream(u));
   }
 
+  /** Flat `{"dns/…": number}` (forwarder-metrics.ts). */
   metricsSnapshot(): ForwarderMetricsSnapshot {
-    return this.metrics.snapshot(this.race.failures, this.zones.recordCounts());
+    return this.metrics.snapshot(this.race.failures, this.zones.recordCounts(), this.server.counters());
   }
 
   private handle(query: DnsQuery, transport: Transport): Buffer | Promise<Buffer> {

@@ -1,8 +1,10 @@
 /**
  * The forwarder's HTTP API (dcos-net's REST port, 62080 in DC/OS): its metrics — requests by zone and rcode, the
- * duration histogram, upstream failures, records per zone — for operators and the collectors to read.
+ * duration histogram, upstream failures, records per zone, TCP connection limits — as one flat JSON object of
+ * numbers with sorted keys, the way Mesos's `/metrics/snapshot` reads, for operators and the collectors.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { snapshotJson } from '../../http/metrics-snapshot-plugin.ts';
 import type { ForwarderMetricsSnapshot } from './forwarder-metrics.ts';
 
 export interface ForwarderHttpApiOptions {
@@ -14,6 +16,6 @@ export const forwarderHttpApi: FastifyPluginAsync<ForwarderHttpApiOptions> = asy
   app.get('/v1/metrics', async (_req, reply) => {
     const m = options.metrics();
     if (!m) return reply.code(503).send({ message: 'the DNS forwarder is not running' });
-    return m;
+    return reply.type('application/json').send(snapshotJson(m));
   });
 };

@@ -26,6 +26,8 @@ export interface AnswerCacheConfig {
   soa: SoaFields;
   /** SRV weight (Mesos-DNS `SRVRecordDefaultWeight`). */
   srvWeight: number;
+  /** Told each time a (name, type) reply is prepared (for a prepared-answers count kept elsewhere). */
+  onPrepare?: () => void;
 }
 
 /** Encodings kept per name with 3+ values (a power of two: the rotation is a mask). */
@@ -99,6 +101,7 @@ export class AnswerCache {
     if (values === undefined) return undefined;
     const prepared = new PreparedAnswer(key, qtype, values);
     this.prepared[qtype].set(key, prepared);
+    this.config.onPrepare?.();
     return prepared;
   }
 

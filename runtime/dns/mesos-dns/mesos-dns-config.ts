@@ -3,6 +3,8 @@
  * and the `/v1/config` body with Mesos-DNS's Go field names.
  */
 import { getServers } from 'node:dns';
+import type { Priority } from '../../units/unit-journal.ts';
+import type { TcpLimits } from '../wire/dns-server.ts';
 import { nameToWireKey } from '../wire/dns-names.ts';
 import { parseUpstream } from '../wire/upstream-exchange.ts';
 import type { Upstream } from '../wire/upstream-exchange.ts';
@@ -55,8 +57,14 @@ export interface MesosDnsOptions {
   firstLoadWaitMs?: number;
   /** Concurrent forwarded queries; more get SERVFAIL at once. */
   maxForwardsInFlight?: number;
-  /** Where the unit's journal lines go. */
-  log?: (level: 'info' | 'warning' | 'error', message: string) => void;
+  /** Per-message deadline, idle timeout and connection table size for TCP clients. */
+  tcp?: TcpLimits;
+  /** Answer DNS in a worker thread (default), or in the caller's thread (embedding, tests). */
+  worker?: boolean;
+  /** Where the unit's journal lines go (syslog priorities). */
+  log?: (message: string, priority: Priority) => void;
+  /** DNS serving broke for good (its thread died): the owner should restart Mesos-DNS. Default: logged. */
+  onFatal?: (reason: string) => void;
 }
 
 export interface MesosDnsConfig {
@@ -85,6 +93,8 @@ export interface MesosDnsConfig {
   notifyDebounceMs: number;
   firstLoadWaitMs: number;
   maxForwardsInFlight: number;
+  tcp: TcpLimits | undefined;
+  worker: boolean;
   listen: MesosDnsOptions['listen'];
 }
 
@@ -128,6 +138,8 @@ export function resolveConfig(opts: MesosDnsOptions): MesosDnsConfig {
     notifyDebounceMs: opts.notifyDebounceMs ?? 75,
     firstLoadWaitMs: opts.firstLoadWaitMs ?? 10_000,
     maxForwardsInFlight: opts.maxForwardsInFlight ?? 1024,
+    tcp: opts.tcp,
+    worker: opts.worker ?? true,
     listen: opts.listen,
   };
   if (!config.dnsOn && !config.httpOn) throw new Error('Mesos-DNS needs DnsOn or HttpOn');

@@ -4,13 +4,10 @@
  */
 import type { NodeServiceDescriptor } from '../../cluster/node-service.ts';
 import { MASTER_UNIT } from '../../master/master-service.ts';
-import { PRIORITY } from '../../units/unit-journal.ts';
 import { MesosDns } from './mesos-dns.ts';
 import { httpStateSource } from './state-source.ts';
 
 export const MESOS_DNS_UNIT = 'dcos-mesos-dns.service';
-
-const LEVEL_PRIORITY = { info: PRIORITY.info, warning: PRIORITY.warning, error: PRIORITY.err } as const;
 
 export const mesosDnsService: NodeServiceDescriptor = {
   unit: MESOS_DNS_UNIT,
@@ -36,7 +33,9 @@ export const mesosDnsService: NodeServiceDescriptor = {
             : { resolvers: config.upstreamResolvers, externalOn: config.upstreamResolvers.length > 0 }),
           refreshSeconds: 30,
           notifyDebounceMs: 100,
-          log: (level, message) => ctx.log(message, LEVEL_PRIORITY[level]),
+          log: (message, priority) => ctx.log(message, priority),
+          // Its DNS thread died: fail the unit, so it is restarted.
+          onFatal: (reason) => ctx.fail(1, `DNS serving failed: ${reason}`),
         });
         const bound = await dns.start();
         // Keep OS-chosen ports across restarts, so endpoints.json stays true.

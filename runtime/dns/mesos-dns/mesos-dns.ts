@@ -2,17 +2,19 @@
  * Mesos-DNS: the `mesos` domain built from the master's state, served over DNS (UDP and TCP on one port) and HTTP.
  * Records are rebuilt from the whole state — on notifyChange() (debounced) and on a periodic refresh — and swapped
  * in at once; when the state cannot be read or makes no sense, the last good records stay in service.
+ *
+ * Rebuilds and HTTP run in the caller's thread; DNS is answered by a worker thread that is handed each rebuild
+ * (dns-serving.ts), so a busy main event loop does not slow DNS down.
  */
 import fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { networkInterfaces } from 'node:os';
-import { Flag, Rcode } from '../wire/dns-constants.ts';
-import { isAtOrBelow, nameToWireKey, wireKeyToName } from '../wire/dns-names.ts';
-import type { DnsQuery } from '../wire/dns-query.ts';
-import type { Transport } from '../wire/dns-response.ts';
-import { emptyReply } from '../wire/dns-response.ts';
-import { DnsServer } from '../wire/dns-server.ts';
-import { AnswerCache } from './answer-cache.ts';
+import { PRIORITY } from '../../units/unit-journal.ts';
+import { metricsSnapshotPlugin } from '../../http/metrics-snapshot-plugin.ts';
+import { nameToWireKey, wireKeyToName } from '../wire/dns-names.ts';
+import type { DnsServerCounterKey } from '../wire/dns-server.ts';
+import type { DnsServing } from './dns-serving.ts';
+import { InProcessServing, WorkerServing } from './dns-serving.ts';
 import { enumerate } from './enumeration.ts';
 import type { AxfrDocument } from './http-api.ts';
 import { mesosDnsHttpApi } from './http-api.ts';
@@ -23,8 +25,10 @@ import { generateRecords } from './record-generator.ts';
 import { RecordSet, srvText } from './record-set.ts';
 import { ReloadLoop } from './reload-loop.ts';
 import { readState } from './state-source.ts';
-import { SequentialForwarder } from './sequential-forwarder.ts';
 import { TaskHashCache } from './zbase32.ts';
+import type { MesosDnsMetricKey } from './mesos-dns-metrics.ts';
+import { mesosDnsMetrics } from './mesos-dns-metrics.ts';
+import type { ServingCounterKey, ServingSettings } from './mesos-dns-responder.ts';
 
 export type { MesosDnsOptions } from './mesos-dns-config.ts';
 
@@ -39,6 +43,10 @@ export interface MesosDnsStats {
   reloads: number;
   reloadFailures: number;
   lastReloadMs: number | undefined;
+  /** From a rebuild done to its records being served (encoding and handing them to the serving thread). */
+  lastPublishMs: number | undefined;
+  /** The part of lastPublishMs spent on the main thread (encoding the records and posting them). */
+  lastHandoverMs: number | undefined;
   lastError: string | undefined;
   /** SOA serial of the records in service (unix seconds of the last good reload); 0 before the first. */
   serial: number;
@@ -48,13 +56,15 @@ export interface MesosDnsStats {
   values: { a: number; aaaa: number; srv: number };
   forwarded: number;
   forwardFailures: number;
+  tcp: Record<DnsServerCounterKey, number>;
+  /** Milliseconds the DNS serving thread has been busy since it started (with `worker: false`: the caller's thread). */
+  servingLoopActiveMs: number;
 }
 
 /** One successful reload: everything served comes from the same state. */
 interface Generation {
   state: unknown;
   records: RecordSet;
-  cache: AnswerCache;
   serial: number;
 }
 
@@ -62,27 +72,30 @@ export class MesosDns {
   readonly config: MesosDnsConfig;
   private readonly source: MesosDnsOptions['source'];
   private readonly log: NonNullable<MesosDnsOptions['log']>;
+  private readonly onFatal: NonNullable<MesosDnsOptions['onFatal']>;
   private readonly generatorConfig: GeneratorConfig;
-  private readonly domainKey: string;
+  private readonly servingSettings: ServingSettings;
   private readonly hashes = new TaskHashCache();
   private readonly loop: ReloadLoop;
-  private readonly forwarder: SequentialForwarder;
-  private readonly replyFlags: number;
   private current: Generation | undefined;
-  private dnsServer: DnsServer | undefined;
+  private serving: DnsServing | undefined;
   private http: FastifyInstance | undefined;
   private bound: MesosDnsAddresses = {};
-  /** Aborted by stop(): forwarded queries in flight are abandoned. */
-  private lifetime = new AbortController();
-  private counters = { reloads: 0, failures: 0, lastMs: undefined as number | undefined, lastError: undefined as string | undefined };
+  private counters = {
+    reloads: 0,
+    failures: 0,
+    lastMs: undefined as number | undefined,
+    publishMs: undefined as number | undefined,
+    handoverMs: undefined as number | undefined,
+    lastError: undefined as string | undefined,
+  };
 
   constructor(options: MesosDnsOptions) {
     this.config = resolveConfig(options);
     this.source = options.source;
     this.log = options.log ?? (() => undefined);
+    this.onFatal = options.onFatal ?? ((reason) => this.log(`DNS serving failed: ${reason}`, PRIORITY.crit));
     const c = this.config;
-    this.domainKey = nameToWireKey(c.domain)!;
-    this.replyFlags = c.recurseOn ? Flag.RA : 0;
     this.generatorConfig = {
       domain: c.domain,
       ipSources: c.ipSources,
@@ -91,13 +104,28 @@ export class MesosDns {
       nameServerIps: listenerIps(c.listen.host),
       soaMname: c.soaMname,
     };
-    this.forwarder = new SequentialForwarder({
-      upstreams: c.resolvers,
-      enabled: c.externalOn,
-      timeoutMs: c.forwardTimeoutMs,
-      maxInFlight: c.maxForwardsInFlight,
-      replyFlags: this.replyFlags,
-    });
+    this.servingSettings = {
+      host: c.listen.host,
+      port: c.listen.dnsPort,
+      ...(c.tcp === undefined ? {} : { tcp: c.tcp }),
+      domain: c.domain,
+      ttl: c.ttl,
+      recurseOn: c.recurseOn,
+      srvWeight: c.srvRecordDefaultWeight,
+      soa: {
+        mnameKey: nameToWireKey(c.soaMname)!,
+        rnameKey: nameToWireKey(c.soaRname)!,
+        refresh: c.soaRefresh,
+        retry: c.soaRetry,
+        expire: c.soaExpire,
+        // Mesos-DNS puts the record TTL here, not SOAMinttl.
+        minimum: c.ttl,
+      },
+      resolvers: c.resolvers,
+      externalOn: c.externalOn,
+      forwardTimeoutMs: c.forwardTimeoutMs,
+      maxForwardsInFlight: c.maxForwardsInFlight,
+    };
     this.loop = new ReloadLoop({
       reload: (signal) => this.reload(signal),
       intervalMs: c.refreshSeconds * 1000,
@@ -105,7 +133,7 @@ export class MesosDns {
       onError: (e) => {
         this.counters.failures++;
         this.counters.lastError = (e as Error).message;
-        this.log('warning', `Error generating records: ${(e as Error).message}; keeping old DNS state`);
+        this.log(`Error generating records: ${(e as Error).message}; keeping old DNS state`, PRIORITY.warning);
       },
     });
   }
@@ -116,21 +144,22 @@ export class MesosDns {
    */
   async start(): Promise<MesosDnsAddresses> {
     const { listen, dnsOn, httpOn } = this.config;
-    this.lifetime = new AbortController();
     this.bound = {};
     try {
       if (dnsOn) {
-        this.dnsServer = new DnsServer({
-          host: listen.host,
-          port: listen.dnsPort,
-          handler: (q, t) => this.handle(q, t),
-          onHandlerError: (e) => this.log('error', `DNS handler failed: ${(e as Error).message}`),
-        });
-        this.bound.dns = await this.dnsServer.start();
+        const events = {
+          onHandlerError: (message: string) => this.log(`DNS handler failed: ${message}`, PRIORITY.err),
+          onCrash: (reason: string) => this.onFatal(reason),
+        };
+        this.serving = this.config.worker
+          ? new WorkerServing(this.servingSettings, events)
+          : new InProcessServing(this.servingSettings, events);
+        this.bound.dns = await this.serving.start();
       }
       if (httpOn) {
         this.http = fastify({ logger: false });
         await this.http.register(mesosDnsHttpApi, { view: this.httpView() });
+        await this.http.register(metricsSnapshotPlugin, { collect: (out) => void Object.assign(out, this.metricsSnapshot()) });
         const url = await this.http.listen({ host: listen.host, port: listen.httpPort });
         this.bound.http = url;
       }
@@ -139,16 +168,15 @@ export class MesosDns {
       throw e;
     }
     await this.loop.start(this.config.firstLoadWaitMs);
-    this.log('info', `serving ${this.config.domain} on ${JSON.stringify(this.bound)}`);
+    this.log(`serving ${this.config.domain} on ${JSON.stringify(this.bound)}`, PRIORITY.info);
     return { ...this.bound };
   }
 
   async stop(): Promise<void> {
     await this.loop.stop();
-    this.lifetime.abort();
-    await this.dnsServer?.stop();
+    await this.serving?.stop();
     await this.http?.close();
-    this.dnsServer = undefined;
+    this.serving = undefined;
     this.http = undefined;
   }
 
@@ -164,18 +192,34 @@ export class MesosDns {
 
   stats(): MesosDnsStats {
     const g = this.current;
+    const served = this.serving?.counters;
+    const count = (k: ServingCounterKey) => served?.get(k) ?? 0;
     return {
       reloads: this.counters.reloads,
       reloadFailures: this.counters.failures,
       lastReloadMs: this.counters.lastMs,
+      lastPublishMs: this.counters.publishMs,
+      lastHandoverMs: this.counters.handoverMs,
       lastError: this.counters.lastError,
       serial: g?.serial ?? 0,
       names: g?.records.nameCount() ?? 0,
-      preparedAnswers: g?.cache.preparedCount ?? 0,
+      preparedAnswers: count('prepared_answers'),
       values: g?.records.valueCount() ?? { a: 0, aaaa: 0, srv: 0 },
-      forwarded: this.forwarder.forwarded,
-      forwardFailures: this.forwarder.failed,
+      forwarded: count('forwarded'),
+      forwardFailures: count('forward_failures'),
+      tcp: {
+        tcp_connections: count('tcp_connections'),
+        tcp_closed_deadline: count('tcp_closed_deadline'),
+        tcp_closed_idle: count('tcp_closed_idle'),
+        tcp_evicted: count('tcp_evicted'),
+      },
+      servingLoopActiveMs: this.serving?.loopActiveMs() ?? 0,
     };
+  }
+
+  /** Flat `{"mesos_dns/…": number}` (mesos-dns-metrics.ts). */
+  metricsSnapshot(): Record<MesosDnsMetricKey, number> {
+    return mesosDnsMetrics(this.stats());
   }
 
   private async reload(signal: AbortSignal): Promise<void> {
@@ -186,37 +230,13 @@ export class MesosDns {
     records.seal();
     this.hashes.rotate();
     const serial = Math.max(Math.floor(Date.now() / 1000), (this.current?.serial ?? 0) + 1);
-    const c = this.config;
-    const cache = new AnswerCache(records, {
-      domain: c.domain,
-      ttl: c.ttl,
-      recursionAvailable: c.recurseOn,
-      srvWeight: c.srvRecordDefaultWeight,
-      soa: {
-        mnameKey: nameToWireKey(c.soaMname)!,
-        rnameKey: nameToWireKey(c.soaRname)!,
-        serial,
-        refresh: c.soaRefresh,
-        retry: c.soaRetry,
-        expire: c.soaExpire,
-        // Mesos-DNS puts the record TTL here, not SOAMinttl.
-        minimum: c.ttl,
-      },
-    });
-    this.current = { state, records, cache, serial };
+    const generated = performance.now();
+    this.counters.handoverMs = await this.serving?.install(records, serial);
+    this.current = { state, records, serial };
     this.counters.reloads++;
-    this.counters.lastMs = performance.now() - started;
+    this.counters.lastMs = generated - started;
+    this.counters.publishMs = performance.now() - generated;
     this.counters.lastError = undefined;
-  }
-
-  private handle(query: DnsQuery, transport: Transport): Buffer | Promise<Buffer> {
-    const reply = this.current?.cache.answer(query, transport);
-    if (reply !== undefined) return reply;
-    if (isAtOrBelow(query.key, this.domainKey)) {
-      // Nothing loaded yet: let the client's resolver try another server.
-      return emptyReply(query, Rcode.SERVFAIL, this.replyFlags);
-    }
-    return this.forwarder.forward(query, transport, this.lifetime.signal);
   }
 
   private httpView() {

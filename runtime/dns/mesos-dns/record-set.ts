@@ -59,6 +59,16 @@ export class SrvList {
     return true;
   }
 
+  /** A frozen list of values already known to be distinct (records decoded from another thread). */
+  static ofDistinct(targets: string[], ports: number[]): SrvList {
+    const list = new SrvList();
+    for (let i = 0; i < ports.length; i++) {
+      list.targets.push(targets[i]!);
+      list.ports.push(ports[i]!);
+    }
+    return list.freeze();
+  }
+
   copy(): SrvList {
     const list = new SrvList();
     for (let i = 0; i < this.ports.length; i++) list.add(this.targets[i]!, this.ports[i]!);

@@ -18,12 +18,13 @@ export interface SequentialForwarderOptions {
   maxInFlight: number;
   /** Flags set on the replies we make ourselves (RA when recursion is on). */
   replyFlags: number;
+  /** A query was sent upstream; every upstream failed for one. */
+  onForwarded?: () => void;
+  onFailed?: () => void;
 }
 
 export class SequentialForwarder {
   private inFlight = 0;
-  forwarded = 0;
-  failed = 0;
 
   constructor(private readonly opts: SequentialForwarderOptions) {}
 
@@ -33,7 +34,7 @@ export class SequentialForwarder {
     if (!enabled || upstreams.length === 0) return emptyReply(query, Rcode.REFUSED, replyFlags);
     if (this.inFlight >= maxInFlight) return emptyReply(query, Rcode.SERVFAIL, replyFlags);
     this.inFlight++;
-    this.forwarded++;
+    this.opts.onForwarded?.();
     return this.tryInOrder(query, transport, signal).finally(() => this.inFlight--);
   }
 
@@ -46,7 +47,7 @@ export class SequentialForwarder {
         // next resolver
       }
     }
-    this.failed++;
+    this.opts.onFailed?.();
     return emptyReply(query, Rcode.SERVFAIL, this.opts.replyFlags);
   }
 }

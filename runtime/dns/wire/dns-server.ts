@@ -10,6 +10,17 @@ import { DROP, parseQuery } from './dns-query.ts';
 import type { DnsQuery } from './dns-query.ts';
 import type { Transport } from './dns-response.ts';
 import { emptyReply, headerOnlyReply, truncateReply } from './dns-response.ts';
+import { SharedCounters } from './shared-counters.ts';
+
+/** What the server counts about its TCP connections (a gauge and counters), for its owner's metrics. */
+export const DNS_SERVER_COUNTER_KEYS = ['tcp_connections', 'tcp_closed_deadline', 'tcp_closed_idle', 'tcp_evicted'] as const;
+export type DnsServerCounterKey = (typeof DNS_SERVER_COUNTER_KEYS)[number];
+/** Where the counts go: the server's own SharedCounters, or an owner's with more keys. */
+export interface DnsServerCounters {
+  inc(key: DnsServerCounterKey): void;
+  set(key: DnsServerCounterKey, value: number): void;
+  get(key: DnsServerCounterKey): number;
+}
 
 export interface Remote {
   readonly address: string;
@@ -24,8 +35,14 @@ export interface DnsServerOptions {
   /** 0 picks a free port; UDP and TCP always share it. */
   port: number;
   handler: DnsHandler;
-  /** A TCP connection with no complete query for this long is closed (RFC 7766 suggests seconds). */
+  /** A TCP connection silent this long between messages is closed (RFC 7766 suggests seconds). */
   tcpIdleTimeoutMs?: number;
+  /**
+   * A TCP message must arrive whole within this long of its first byte, or the connection is closed: otherwise a
+   * client dripping one byte at a time holds its slot forever, as every byte resets the idle timeout.
+   */
+  tcpMessageDeadlineMs?: number;
+  /** When the table is full, a new connection evicts the oldest idle one (else the oldest) rather than being reset. */
   maxTcpConnections?: number;
   /** Queries answered concurrently per TCP connection; reading pauses above it. */
   maxTcpInFlight?: number;
@@ -33,6 +50,31 @@ export interface DnsServerOptions {
   udpReceiveBufferBytes?: number;
   /** Told about handler failures (the client gets SERVFAIL). */
   onHandlerError?: (error: unknown) => void;
+  /** Where the TCP counters go (shared with another thread, say); default: the server's own. */
+  counters?: DnsServerCounters;
+}
+
+/** TCP limits as the servers built on this one take them. */
+export interface TcpLimits {
+  idleTimeoutMs?: number;
+  messageDeadlineMs?: number;
+  maxConnections?: number;
+}
+
+export function tcpLimitOptions(limits: TcpLimits | undefined): Partial<DnsServerOptions> {
+  const out: Partial<DnsServerOptions> = {};
+  if (limits?.idleTimeoutMs !== undefined) out.tcpIdleTimeoutMs = limits.idleTimeoutMs;
+  if (limits?.messageDeadlineMs !== undefined) out.tcpMessageDeadlineMs = limits.messageDeadlineMs;
+  if (limits?.maxConnections !== undefined) out.maxTcpConnections = limits.maxConnections;
+  return out;
+}
+
+/** One open TCP connection; the table keeps them oldest first. */
+interface TcpConnection {
+  readonly socket: net.Socket;
+  /** Some bytes of a message have arrived, not all. */
+  midMessage: boolean;
+  inFlight: number;
 }
 
 export interface BoundAddress {
@@ -45,12 +87,15 @@ const BIND_ATTEMPTS = 20;
 export class DnsServer {
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
-  private readonly connections = new Set<net.Socket>();
-  private readonly opts: Required<Omit<DnsServerOptions, 'onHandlerError'>> & Pick<DnsServerOptions, 'onHandlerError'>;
+  private readonly connections = new Map<net.Socket, TcpConnection>();
+  private readonly opts: Required<Omit<DnsServerOptions, 'onHandlerError' | 'counters'>> & Pick<DnsServerOptions, 'onHandlerError'>;
+  private readonly tcpCounters: DnsServerCounters;
 
   constructor(options: DnsServerOptions) {
+    this.tcpCounters = options.counters ?? new SharedCounters(DNS_SERVER_COUNTER_KEYS);
     this.opts = {
       tcpIdleTimeoutMs: 10_000,
+      tcpMessageDeadlineMs: 2000,
       maxTcpConnections: 1024,
       maxTcpInFlight: 32,
       udpReceiveBufferBytes: 4 * 1024 * 1024,
@@ -80,7 +125,7 @@ export class DnsServer {
     const tcp = this.tcp;
     this.udp = undefined;
     this.tcp = undefined;
-    for (const c of this.connections) c.destroy();
+    for (const c of this.connections.keys()) c.destroy();
     this.connections.clear();
     await Promise.all([
       udp ? new Promise<void>((resolve) => udp.close(() => resolve())) : undefined,
@@ -88,10 +133,20 @@ export class DnsServer {
     ]);
   }
 
+  counters(): Record<DnsServerCounterKey, number> {
+    const out = {} as Record<DnsServerCounterKey, number>;
+    for (const k of DNS_SERVER_COUNTER_KEYS) out[k] = this.tcpCounters.get(k);
+    return out;
+  }
+
   private bindUdp(host: string, port: number): Promise<dgram.Socket> {
+    const family = isIPv6(host) ? 6 : 4;
     const socket = dgram.createSocket({
-      type: isIPv6(host) ? 'udp6' : 'udp4',
+      type: family === 6 ? 'udp6' : 'udp4',
       recvBufferSize: this.opts.udpReceiveBufferBytes,
+      // Replies go to the address a datagram came from, always an IP of the socket's family: skip dns.lookup (and
+      // its deferred callback) on every send.
+      lookup: (address, _options, callback) => callback(null, address, family),
     });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
@@ -139,7 +194,6 @@ export class DnsServer {
 
   private listenTcp(host: string, port: number): Promise<net.Server> {
     const server = net.createServer({ noDelay: true }, (socket) => this.onConnection(socket));
-    server.maxConnections = this.opts.maxTcpConnections;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port, exclusive: true }, () => {
@@ -150,14 +204,40 @@ export class DnsServer {
     });
   }
 
+  /** Makes room for one more connection: the oldest idle one goes, or else the oldest of all. */
+  private evictOne(): void {
+    let victim: TcpConnection | undefined;
+    for (const c of this.connections.values()) {
+      if (!c.midMessage && c.inFlight === 0) {
+        victim = c;
+        break;
+      }
+      victim ??= c;
+    }
+    if (victim === undefined) return;
+    this.connections.delete(victim.socket);
+    this.tcpCounters.inc('tcp_evicted');
+    victim.socket.destroy();
+  }
+
   private onConnection(socket: net.Socket): void {
-    this.connections.add(socket);
-    socket.on('close', () => this.connections.delete(socket));
+    if (this.connections.size >= this.opts.maxTcpConnections) this.evictOne();
+    const conn: TcpConnection = { socket, midMessage: false, inFlight: 0 };
+    this.connections.set(socket, conn);
+    this.tcpCounters.set('tcp_connections', this.connections.size);
+    let deadline: NodeJS.Timeout | undefined;
+    socket.on('close', () => {
+      clearTimeout(deadline);
+      if (this.connections.get(socket) === conn) this.connections.delete(socket);
+      this.tcpCounters.set('tcp_connections', this.connections.size);
+    });
     socket.on('error', () => socket.destroy());
-    socket.setTimeout(this.opts.tcpIdleTimeoutMs, () => socket.destroy());
+    socket.setTimeout(this.opts.tcpIdleTimeoutMs, () => {
+      this.tcpCounters.inc('tcp_closed_idle');
+      socket.destroy();
+    });
     const remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     let pending: Buffer = Buffer.alloc(0);
-    let inFlight = 0;
 
     const send = (reply: Buffer | null) => {
       if (reply === null || socket.destroyed) return;
@@ -167,16 +247,28 @@ export class DnsServer {
       framed.copy(frame, 2);
       socket.write(frame);
     };
+    const missedDeadline = () => {
+      this.tcpCounters.inc('tcp_closed_deadline');
+      socket.destroy();
+    };
+    const armDeadline = () => {
+      if (conn.midMessage && deadline === undefined) deadline = setTimeout(missedDeadline, this.opts.tcpMessageDeadlineMs);
+    };
     const done = () => {
-      inFlight--;
-      if (inFlight < this.opts.maxTcpInFlight && socket.isPaused()) socket.resume();
+      conn.inFlight--;
+      if (conn.inFlight < this.opts.maxTcpInFlight && socket.isPaused()) {
+        socket.resume();
+        armDeadline();
+      }
     };
 
     socket.on('data', (chunk: Buffer) => {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      let completed = false;
       while (pending.length >= 2) {
         const size = pending.readUInt16BE(0);
         if (pending.length < size + 2) break;
+        completed = true;
         // Copy so one long-lived query does not pin a large read buffer.
         const msg = Buffer.from(pending.subarray(2, size + 2));
         pending = pending.subarray(size + 2);
@@ -185,9 +277,22 @@ export class DnsServer {
           send(reply);
           continue;
         }
-        inFlight++;
-        if (inFlight >= this.opts.maxTcpInFlight) socket.pause();
+        conn.inFlight++;
+        if (conn.inFlight >= this.opts.maxTcpInFlight) socket.pause();
         void reply.then(send).finally(done);
+      }
+      // The deadline runs from the first byte of the message still incomplete.
+      if (completed || pending.length === 0) {
+        clearTimeout(deadline);
+        deadline = undefined;
+      }
+      conn.midMessage = pending.length > 0;
+      // While reading is paused (too many queries in flight) the rest of a message cannot arrive: no deadline then.
+      if (socket.isPaused()) {
+        clearTimeout(deadline);
+        deadline = undefined;
+      } else {
+        armDeadline();
       }
     });
   }

@@ -31,7 +31,8 @@ test('*.mesos goes to the masters’ Mesos-DNS', async (t) => {
   assert.deepEqual((await dig(port, '+tcp', 'leader.mesos', 'A')).answers.map((a) => a[4]), ['127.0.1.1'], 'over TCP too');
   assert.deepEqual(other.questions, [], 'the default upstreams never see .mesos');
   const metrics = forwarder.metricsSnapshot();
-  assert.deepEqual(metrics.requests['mesos'], { NOERROR: 2, NXDOMAIN: 1 });
+  assert.equal(metrics['dns/requests/mesos/NOERROR'], 2);
+  assert.equal(metrics['dns/requests/mesos/NXDOMAIN'], 1);
 });
 
 test('ready.spartan, localhost and the zk names are answered by the forwarder itself', async (t) => {
@@ -59,7 +60,7 @@ test('ready.spartan, localhost and the zk names are answered by the forwarder it
   assert.equal(missing.status, 'NXDOMAIN');
   assert.deepEqual(missing.authority.map((a) => [a[0], a[3], a[4], a[5]]), [['spartan.', 'SOA', 'ns.spartan.', 'support.mesosphere.com.']]);
   assert.equal((await dig(port, 'x.dcos.thisdcos.directory', 'A')).status, 'REFUSED', 'a zone this node does not hold');
-  assert.equal(forwarder.metricsSnapshot().requests['spartan']?.['NOERROR'], 2);
+  assert.equal(forwarder.metricsSnapshot()['dns/requests/spartan/NOERROR'], 2);
 });
 
 test('VIP names: A records from the VIP source, under every alias dcos-dns accepts', async (t) => {
@@ -87,7 +88,7 @@ test('VIP names: A records from the VIP source, under every alias dcos-dns accep
   await assert.rejects(r.resolve4('gone.marathon.l4lb.thisdcos.directory'), { code: 'ENOTFOUND' });
   vips.set('gone.marathon.l4lb.thisdcos.directory', ['11.0.0.9']);
   assert.deepEqual(await r.resolve4('gone.marathon.l4lb.thisdcos.directory'), ['11.0.0.9'], 'looked up at query time');
-  assert.equal(forwarder.metricsSnapshot().records['l4lb.thisdcos.directory'], 4);
+  assert.equal(forwarder.metricsSnapshot()['dns/records/l4lb.thisdcos.directory'], 4);
 });
 
 test('upstreams are raced: the fast one answers while the slow one is still thinking', async (t) => {
@@ -101,7 +102,8 @@ test('upstreams are raced: the fast one answers while the slow one is still thin
   });
   assert.deepEqual(await resolverFor(port).resolve4('example.com'), ['1.1.1.1']);
   assert.deepEqual([slow.questions.length, fast.questions.length], [1, 1], 'both were asked at once');
-  assert.deepEqual(forwarder.metricsSnapshot().upstreamFailures, {}, 'the abandoned slow one did not fail');
+  const failures = Object.keys(forwarder.metricsSnapshot()).filter((k) => k.startsWith('dns/upstream_failures/'));
+  assert.deepEqual(failures, [], 'the abandoned slow one did not fail');
 });
 
 test('forward zones go to their own upstreams; when every upstream fails the client gets SERVFAIL', async (t) => {
@@ -121,11 +123,12 @@ test('forward zones go to their own upstreams; when every upstream fails the cli
   assert.deepEqual(await r.resolve4('db.a.contoso.com'), ['10.1.1.1']);
   await assert.rejects(r.resolve4('example.org'), { code: 'ESERVFAIL' });
   const metrics = forwarder.metricsSnapshot();
-  assert.deepEqual(metrics.upstreamFailures, { [`127.0.0.1:${dead.port}`]: 1 });
-  assert.deepEqual(metrics.requests['a.contoso.com'], { NOERROR: 1 });
-  assert.deepEqual(metrics.requests['.'], { SERVFAIL: 1 });
-  assert.equal(metrics.duration.count, 2);
-  assert.equal(metrics.duration.cumulativeCounts.at(-1), 2, 'both within the largest bucket');
+  assert.equal(metrics[`dns/upstream_failures/127.0.0.1:${dead.port}`], 1);
+  assert.equal(metrics['dns/requests/a.contoso.com/NOERROR'], 1);
+  assert.equal(metrics['dns/requests/default/SERVFAIL'], 1);
+  assert.equal(metrics['dns/request_duration_ms/count'], 2);
+  assert.equal(metrics['dns/request_duration_ms/le_10000'], 2, 'both within the largest bucket');
+  assert.ok(Object.values(metrics).every((v) => typeof v === 'number'), 'a flat snapshot of numbers');
 });
 
 test('a stopped forwarder starts again', async (t) => {
