@@ -44,7 +44,7 @@ export const masterService: NodeServiceDescriptor = {
           maxAgentPingTimeouts: config.maxAgentPingTimeouts,
           allocationIntervalMs: config.allocationIntervalMs,
           registryMaxAgentAgeMs: config.registryMaxAgentAgeMs,
-          log: (m) => ctx.log(m),
+          log: (m, priority) => ctx.log(m, priority),
         });
         try {
           await master.start();

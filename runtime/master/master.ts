@@ -36,6 +36,8 @@ import { TaskRecord } from './task-record.ts';
 import { FrameworkMetrics } from './framework-metrics.ts';
 import type { Time } from '../time/clock.ts';
 import { systemTime } from '../time/system-time.ts';
+import { PRIORITY } from '../units/unit-journal.ts';
+import type { UnitLog } from '../units/unit-log.ts';
 
 
 export interface MasterOptions {
@@ -63,7 +65,8 @@ export interface MasterOptions {
   /** Timers and clocks (timestamps are its wall clock); default systemTime. */
   time?: Time;
   /** Messages that have no caller to go to (a throwing handler). */
-  log?: (message: string) => void;
+  /** The unit's journal (silent when omitted). */
+  log?: UnitLog;
 }
 
 export type AgentHealth = 'active' | 'inactive' | 'disconnected' | 'unreachable';
@@ -148,7 +151,7 @@ export class Master {
   private readonly mailbox: Mailbox;
   private readonly timers: Time;
   private readonly now: () => number;
-  private readonly log: (message: string) => void;
+  private readonly log: UnitLog;
   private readonly pingTimeoutMs: number;
   private readonly maxPingTimeouts: number;
   private readonly reregisterTimeoutMs: number;
@@ -195,7 +198,7 @@ export class Master {
       random: options.random ?? Math.random,
       ...(options.allocationIntervalMs === undefined ? {} : { allocationIntervalMs: options.allocationIntervalMs }),
     });
-    this.mailbox = new Mailbox((err) => this.log(`a message handler failed: ${errorText(err)}`));
+    this.mailbox = new Mailbox((err) => this.log(`a message handler failed: ${errorText(err)}`, PRIORITY.err));
     this.loop = new AllocationLoop(this.allocator, (offers) => this.sendOffers(offers), { time: this.timers });
   }
 
@@ -254,7 +257,7 @@ export class Master {
       try {
         l();
       } catch (err) {
-        this.log(`a change listener failed: ${errorText(err)}`);
+        this.log(`a change listener failed: ${errorText(err)}`, PRIORITY.err);
       }
     }
   }
@@ -574,7 +577,7 @@ export class Master {
       return true;
     });
     this.counters.inc('master/slave_unreachable_completed');
-    this.log(`agent ${agent.id} (${agent.info.hostname}) marked unreachable: ${why}`);
+    this.log(`agent ${agent.id} (${agent.info.hostname}) marked unreachable: ${why}`, PRIORITY.warning);
   }
 
   private expireRecoveredAgents(): void {
@@ -587,7 +590,7 @@ export class Master {
         if (!r.unreachable.some((u) => u.id === id)) r.unreachable.push({ id, timestamp: this.now() / 1000 });
         return true;
       });
-      this.log(`recovered agent ${id} (${entry.hostname}) did not re-register in time; marked unreachable`);
+      this.log(`recovered agent ${id} (${entry.hostname}) did not re-register in time; marked unreachable`, PRIORITY.warning);
     }
   }
 

@@ -14,6 +14,8 @@ export interface Harness {
   dir: string;
   master: Master;
   agents: Agent[];
+  /** What the master logged, with its syslog priority. */
+  log: { message: string; priority: number | undefined }[];
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function cluster(
   opts: { pingMs?: number; maxAgentAgeMs?: number; gcIntervalMs?: number } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'minidc-master-'));
+  const log: Harness['log'] = [];
   const master = new Master({
     hostname: 'm1',
     ip: '127.0.1.1',
@@ -32,7 +35,7 @@ export async function cluster(
     maxAgentPingTimeouts: 2,
     ...(opts.maxAgentAgeMs === undefined ? {} : { registryMaxAgentAgeMs: opts.maxAgentAgeMs }),
     ...(opts.gcIntervalMs === undefined ? {} : { registryGcIntervalMs: opts.gcIntervalMs }),
-    log: () => {},
+    log: (message, priority) => log.push({ message, priority }),
   });
   await master.start();
   const agents: Agent[] = [];
@@ -55,6 +58,7 @@ export async function cluster(
     dir,
     master,
     agents,
+    log,
     close: async () => {
       for (const a of agents) await a.shutdownTasks();
       await master.stop();

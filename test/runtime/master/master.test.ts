@@ -31,6 +31,11 @@ test('a stopped agent goes unreachable, its tasks TASK_UNREACHABLE; back again t
     const agentRecord = h.master.agents.get(h.agents[0]!.id!)!;
     assert.equal(h.master.health(agentRecord), 'unreachable');
     assert.equal(h.master.counters.activeTasks('TASK_UNREACHABLE'), 1);
+    // Logged as a warning (syslog 4), for the journal and whoever filters it by priority.
+    assert.deepEqual(
+      h.log.filter((e) => e.message.includes('marked unreachable')).map((e) => e.priority),
+      [4],
+    );
     await h.agents[0]!.start();
     await until('running again', () => fw.updates.at(-1)?.state === 'TASK_RUNNING');
     assert.equal(h.master.counters.activeTasks('TASK_RUNNING'), 1);
