@@ -6,7 +6,7 @@
  * Rebuilds and HTTP run in the caller's thread; DNS is answered by a worker thread that is handed each rebuild
  * (dns-serving.ts), so a busy main event loop does not slow DNS down.
  */
-import fastify from 'fastify';
+import { createHttpServer, journalInternalErrors } from '../../http/http-server.ts';
 import type { FastifyInstance } from 'fastify';
 import { networkInterfaces } from 'node:os';
 import { PRIORITY } from '../../units/unit-journal.ts';
@@ -157,7 +157,8 @@ export class MesosDns {
         this.bound.dns = await this.serving.start();
       }
       if (httpOn) {
-        this.http = fastify({ logger: false });
+        // The shared server: request limits, JSON errors, and 500s written to the unit's journal.
+        this.http = createHttpServer({ onInternalError: journalInternalErrors((message, priority) => this.log(message, priority ?? PRIORITY.info)) });
         await this.http.register(mesosDnsHttpApi, { view: this.httpView() });
         await this.http.register(metricsSnapshotPlugin, { collect: (out) => void Object.assign(out, this.metricsSnapshot()) });
         const url = await this.http.listen({ host: listen.host, port: listen.httpPort });
