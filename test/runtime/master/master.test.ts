@@ -31,7 +31,8 @@ test('a stopped agent goes unreachable, its tasks TASK_UNREACHABLE; back again t
     const agentRecord = h.master.agents.get(h.agents[0]!.id!)!;
     assert.equal(h.master.health(agentRecord), 'unreachable');
     assert.equal(h.master.counters.activeTasks('TASK_UNREACHABLE'), 1);
-    // Logged as a warning (syslog 4), for the journal and whoever filters it by priority.
+    // Logged as a warning (syslog 4), for the journal and whoever filters it by priority — once the registry holds it.
+    await until('logged', () => h.log.some((e) => e.message.includes('marked unreachable')));
     assert.deepEqual(
       h.log.filter((e) => e.message.includes('marked unreachable')).map((e) => e.priority),
       [4],
