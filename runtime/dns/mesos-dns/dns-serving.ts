@@ -24,6 +24,8 @@ export interface DnsServing {
   stop(): Promise<void>;
   /** Milliseconds the serving thread's event loop has been active (in-process: the whole caller's thread). */
   loopActiveMs(): number;
+  /** Brings `counters` and loopActiveMs() up to date, where they are reported rather than shared (processes). */
+  refreshCounters?(): Promise<void>;
 }
 
 export interface DnsServingEvents {

@@ -61,6 +61,11 @@ export interface MesosDnsOptions {
   tcp?: TcpLimits;
   /** Answer DNS in a worker thread (default), or in the caller's thread (embedding, tests). */
   worker?: boolean;
+  /**
+   * With `worker`: how many processes answer DNS, sharing the one socket (default 2, this machine's cores); 0 serves
+   * from one worker thread instead. `tcp.maxConnections` is split between them.
+   */
+  servingProcesses?: number;
   /** Where the unit's journal lines go (syslog priorities). */
   log?: (message: string, priority: Priority) => void;
   /** DNS serving broke for good (its thread died): the owner should restart Mesos-DNS. Default: logged. */
@@ -95,6 +100,7 @@ export interface MesosDnsConfig {
   maxForwardsInFlight: number;
   tcp: TcpLimits | undefined;
   worker: boolean;
+  servingProcesses: number;
   listen: MesosDnsOptions['listen'];
 }
 
@@ -140,10 +146,12 @@ export function resolveConfig(opts: MesosDnsOptions): MesosDnsConfig {
     maxForwardsInFlight: opts.maxForwardsInFlight ?? 1024,
     tcp: opts.tcp,
     worker: opts.worker ?? true,
+    servingProcesses: opts.servingProcesses ?? 2,
     listen: opts.listen,
   };
   if (!config.dnsOn && !config.httpOn) throw new Error('Mesos-DNS needs DnsOn or HttpOn');
   if (!(config.stateTimeoutSeconds > 0)) throw new Error('stateTimeoutSeconds must be > 0');
+  if (!Number.isInteger(config.servingProcesses) || config.servingProcesses < 0) throw new Error('servingProcesses must be a whole number ≥ 0');
   if (!(config.refreshSeconds > 0)) throw new Error('refreshSeconds must be > 0');
   return config;
 }

@@ -8,7 +8,7 @@ import { isAtOrBelow, nameToWireKey } from '../wire/dns-names.ts';
 import type { DnsQuery } from '../wire/dns-query.ts';
 import type { Transport } from '../wire/dns-response.ts';
 import { emptyReply } from '../wire/dns-response.ts';
-import type { BoundAddress, TcpLimits } from '../wire/dns-server.ts';
+import type { BoundAddress, DnsSockets, TcpLimits } from '../wire/dns-server.ts';
 import { DNS_SERVER_COUNTER_KEYS, DnsServer, tcpLimitOptions } from '../wire/dns-server.ts';
 import { SharedCounters } from '../wire/shared-counters.ts';
 import type { SoaFields } from '../wire/message-writer.ts';
@@ -50,6 +50,8 @@ export class MesosDnsResponder {
     private readonly settings: ServingSettings,
     private readonly counters: SharedCounters<ServingCounterKey>,
     onHandlerError: (error: unknown) => void,
+    /** Sockets bound by another process (process serving); default: bind settings.host:port. */
+    sockets?: DnsSockets,
   ) {
     this.domainKey = nameToWireKey(settings.domain)!;
     this.replyFlags = settings.recurseOn ? Flag.RA : 0;
@@ -69,6 +71,7 @@ export class MesosDnsResponder {
       onHandlerError,
       counters,
       ...tcpLimitOptions(settings.tcp),
+      ...(sockets === undefined ? {} : { sockets }),
     });
   }
 

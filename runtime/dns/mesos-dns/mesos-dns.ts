@@ -16,6 +16,7 @@ import type { DnsServerCounterKey } from '../wire/dns-server.ts';
 import type { DnsServing } from './dns-serving.ts';
 import { InProcessServing, WorkerServing } from './dns-serving.ts';
 import { enumerate } from './enumeration.ts';
+import { ProcessServing } from './process-serving.ts';
 import type { AxfrDocument } from './http-api.ts';
 import { mesosDnsHttpApi } from './http-api.ts';
 import type { MesosDnsConfig, MesosDnsOptions } from './mesos-dns-config.ts';
@@ -59,6 +60,8 @@ export interface MesosDnsStats {
   tcp: Record<DnsServerCounterKey, number>;
   /** Milliseconds the DNS serving thread has been busy since it started (with `worker: false`: the caller's thread). */
   servingLoopActiveMs: number;
+  /** CPU milliseconds used by the serving processes (0 when serving from a thread). */
+  servingProcessesCpuMs: number;
 }
 
 /** One successful reload: everything served comes from the same state. */
@@ -151,16 +154,21 @@ export class MesosDns {
           onHandlerError: (message: string) => this.log(`DNS handler failed: ${message}`, PRIORITY.err),
           onCrash: (reason: string) => this.onFatal(reason),
         };
-        this.serving = this.config.worker
-          ? new WorkerServing(this.servingSettings, events)
-          : new InProcessServing(this.servingSettings, events);
+        const { worker, servingProcesses } = this.config;
+        this.serving = !worker
+          ? new InProcessServing(this.servingSettings, events)
+          : servingProcesses > 0
+            ? new ProcessServing(this.servingSettings, servingProcesses, events)
+            : new WorkerServing(this.servingSettings, events);
         this.bound.dns = await this.serving.start();
       }
       if (httpOn) {
         // The shared server: request limits, JSON errors, and 500s written to the unit's journal.
         this.http = createHttpServer({ onInternalError: journalInternalErrors((message, priority) => this.log(message, priority ?? PRIORITY.info)) });
         await this.http.register(mesosDnsHttpApi, { view: this.httpView() });
-        await this.http.register(metricsSnapshotPlugin, { collect: (out) => void Object.assign(out, this.metricsSnapshot()) });
+        await this.http.register(metricsSnapshotPlugin, {
+          collect: async (out) => void Object.assign(out, mesosDnsMetrics(await this.currentStats())),
+        });
         const url = await this.http.listen({ host: listen.host, port: listen.httpPort });
         this.bound.http = url;
       }
@@ -215,10 +223,17 @@ export class MesosDns {
         tcp_evicted: count('tcp_evicted'),
       },
       servingLoopActiveMs: this.serving?.loopActiveMs() ?? 0,
+      servingProcessesCpuMs: this.serving instanceof ProcessServing ? this.serving.cpuMs() : 0,
     };
   }
 
-  /** Flat `{"mesos_dns/…": number}` (mesos-dns-metrics.ts). */
+  /** stats() with the serving side's counters as of now (serving processes are asked for theirs). */
+  async currentStats(): Promise<MesosDnsStats> {
+    await this.serving?.refreshCounters?.();
+    return this.stats();
+  }
+
+  /** Flat `{"mesos_dns/…": number}` (mesos-dns-metrics.ts); with serving processes, counters as last reported. */
   metricsSnapshot(): Record<MesosDnsMetricKey, number> {
     return mesosDnsMetrics(this.stats());
   }

@@ -52,6 +52,14 @@ export interface DnsServerOptions {
   onHandlerError?: (error: unknown) => void;
   /** Where the TCP counters go (shared with another thread, say); default: the server's own. */
   counters?: DnsServerCounters;
+  /** Serve on sockets bound elsewhere (bindDnsSockets, handed over by another process) instead of binding. */
+  sockets?: DnsSockets;
+}
+
+/** A UDP socket and a TCP server bound to one address and port, with no listeners yet. */
+export interface DnsSockets {
+  udp: dgram.Socket;
+  tcp: net.Server;
 }
 
 /** TCP limits as the servers built on this one take them. */
@@ -82,13 +90,12 @@ export interface BoundAddress {
   port: number;
 }
 
-const BIND_ATTEMPTS = 20;
-
 export class DnsServer {
   private udp: dgram.Socket | undefined;
   private tcp: net.Server | undefined;
   private readonly connections = new Map<net.Socket, TcpConnection>();
-  private readonly opts: Required<Omit<DnsServerOptions, 'onHandlerError' | 'counters'>> & Pick<DnsServerOptions, 'onHandlerError'>;
+  private readonly opts: Required<Omit<DnsServerOptions, 'onHandlerError' | 'counters' | 'sockets'>> &
+    Pick<DnsServerOptions, 'onHandlerError' | 'sockets'>;
   private readonly tcpCounters: DnsServerCounters;
 
   constructor(options: DnsServerOptions) {
@@ -105,19 +112,22 @@ export class DnsServer {
 
   async start(): Promise<BoundAddress> {
     const { host, port } = this.opts;
-    for (let attempt = 0; ; attempt++) {
-      const udp = await this.bindUdp(host, port);
-      const udpPort = udp.address().port;
-      try {
-        this.tcp = await this.listenTcp(host, udpPort);
-        this.udp = udp;
-        return { host, port: udpPort };
-      } catch (e) {
-        udp.close();
-        // With an ephemeral port, TCP may find it taken by someone else: try another.
-        if (port !== 0 || attempt >= BIND_ATTEMPTS || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
-      }
-    }
+    const sockets = this.opts.sockets ?? (await bindDnsSockets(host, port, this.opts.udpReceiveBufferBytes));
+    this.adopt(sockets);
+    return { host, port: sockets.udp.address().port };
+  }
+
+  private adopt({ udp, tcp }: DnsSockets): void {
+    // Send failures (EMSGSIZE, a vanished client) concern one reply only.
+    udp.on('error', () => undefined);
+    udp.on('message', (msg, rinfo) => this.onDatagram(udp, msg, rinfo));
+    tcp.on('error', () => undefined);
+    tcp.on('connection', (socket: net.Socket) => {
+      socket.setNoDelay(true);
+      this.onConnection(socket);
+    });
+    this.udp = udp;
+    this.tcp = tcp;
   }
 
   async stop(): Promise<void> {
@@ -137,27 +147,6 @@ export class DnsServer {
     const out = {} as Record<DnsServerCounterKey, number>;
     for (const k of DNS_SERVER_COUNTER_KEYS) out[k] = this.tcpCounters.get(k);
     return out;
-  }
-
-  private bindUdp(host: string, port: number): Promise<dgram.Socket> {
-    const family = isIPv6(host) ? 6 : 4;
-    const socket = dgram.createSocket({
-      type: family === 6 ? 'udp6' : 'udp4',
-      recvBufferSize: this.opts.udpReceiveBufferBytes,
-      // Replies go to the address a datagram came from, always an IP of the socket's family: skip dns.lookup (and
-      // its deferred callback) on every send.
-      lookup: (address, _options, callback) => callback(null, address, family),
-    });
-    return new Promise((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(port, host, () => {
-        socket.off('error', reject);
-        // Send failures (EMSGSIZE, a vanished client) concern one reply only.
-        socket.on('error', () => undefined);
-        socket.on('message', (msg, rinfo) => this.onDatagram(socket, msg, rinfo));
-        resolve(socket);
-      });
-    });
   }
 
   private onDatagram(socket: dgram.Socket, msg: Buffer, rinfo: dgram.RemoteInfo): void {
@@ -190,18 +179,6 @@ export class DnsServer {
   private handlerFailed(query: DnsQuery, error: unknown): Buffer {
     this.opts.onHandlerError?.(error);
     return emptyReply(query, Rcode.SERVFAIL);
-  }
-
-  private listenTcp(host: string, port: number): Promise<net.Server> {
-    const server = net.createServer({ noDelay: true }, (socket) => this.onConnection(socket));
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen({ host, port, exclusive: true }, () => {
-        server.off('error', reject);
-        server.on('error', () => undefined);
-        resolve(server);
-      });
-    });
   }
 
   /** Makes room for one more connection: the oldest idle one goes, or else the oldest of all. */
@@ -296,4 +273,49 @@ export class DnsServer {
       }
     });
   }
+}
+
+const BIND_ATTEMPTS = 20;
+
+/** Binds UDP and TCP on one port (0: a free one, the same for both); nothing is answered until a DnsServer adopts them. */
+export async function bindDnsSockets(host: string, port: number, udpReceiveBufferBytes = 4 * 1024 * 1024): Promise<DnsSockets> {
+  for (let attempt = 0; ; attempt++) {
+    const udp = await bindUdp(host, port, udpReceiveBufferBytes);
+    try {
+      return { udp, tcp: await listenTcp(host, udp.address().port) };
+    } catch (e) {
+      udp.close();
+      // With an ephemeral port, TCP may find it taken by someone else: try another.
+      if (port !== 0 || attempt >= BIND_ATTEMPTS || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    }
+  }
+}
+
+function bindUdp(host: string, port: number, recvBufferSize: number): Promise<dgram.Socket> {
+  const family = isIPv6(host) ? 6 : 4;
+  const socket = dgram.createSocket({
+    type: family === 6 ? 'udp6' : 'udp4',
+    recvBufferSize,
+    // Replies go to the address a datagram came from, always an IP of the socket's family: skip dns.lookup (and
+    // its deferred callback) on every send.
+    lookup: (address, _options, callback) => callback(null, address, family),
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+function listenTcp(host: string, port: number): Promise<net.Server> {
+  const server = net.createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port, exclusive: true }, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import { DnsForwarder } from '../../../runtime/dns/forwarder/dns-forwarder.ts';
+import { mesosDnsMetrics } from '../../../runtime/dns/mesos-dns/mesos-dns-metrics.ts';
 import { emptyReply } from '../../../runtime/dns/wire/dns-response.ts';
 import { DnsServer } from '../../../runtime/dns/wire/dns-server.ts';
 import { MutableStateSource, dig, mesosState, query, startMesosDns } from './dns-test-support.ts';
@@ -130,7 +131,7 @@ test('Mesos-DNS: slow-drip clients cannot lock out a TCP query (dig +tcp)', asyn
   assert.equal(answer.status, 'NOERROR', answer.raw);
   assert.deepEqual(answer.answers.map((a) => a[4]), ['127.0.2.1']);
   assert.ok((await Promise.all(drips.map((d) => d.closed))).every(Boolean), 'the drips were cut off');
-  const metrics = running.dns.metricsSnapshot();
+  const metrics = mesosDnsMetrics(await running.dns.currentStats());
   assert.ok(metrics['mesos_dns/tcp/closed_deadline']! >= 1);
   assert.ok(metrics['mesos_dns/tcp/evicted']! >= 2);
 });
