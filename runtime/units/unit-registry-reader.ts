@@ -2,8 +2,9 @@
  * The UnitReader over a UnitRegistry: a plain object holding only read methods, so an observer handed it cannot
  * reach `start`/`stop` (nor the journals' `append`).
  */
-import type { Unit } from './unit.ts';
 import type { JournalEntry } from './unit-journal.ts';
+import { unitProperties } from './unit-snapshot.ts';
+import type { Unit } from './unit.ts';
 import type { UnitRegistry } from './unit-registry.ts';
 import type { ActiveState, LoadState, SubState, UnitStateChange } from './unit-state.ts';
 import type {
@@ -11,7 +12,6 @@ import type {
   UnitJournalExcerpt,
   UnitJournalQuery,
   UnitLoadState,
-  UnitProperties,
   UnitReader,
   UnitStateListener,
   UnitSubState,
@@ -68,27 +68,6 @@ export function unitRegistryReader(registry: UnitRegistry): UnitReader {
   });
 }
 
-function unitProperties(unit: Unit): UnitProperties {
-  const ts = unit.timestamps;
-  return {
-    Id: unit.name,
-    Description: unit.description,
-    LoadState: unit.loadState,
-    ActiveState: unit.activeState,
-    SubState: unit.subState,
-    ExecMainStatus: unit.mainExitStatus,
-    NRestarts: unit.nRestarts,
-    ActiveEnterTimestamp: ts.activeEnter?.wallMs ?? 0,
-    ActiveExitTimestamp: ts.activeExit?.wallMs ?? 0,
-    InactiveEnterTimestamp: ts.inactiveEnter?.wallMs ?? 0,
-    InactiveExitTimestamp: ts.inactiveExit?.wallMs ?? 0,
-    StateChangeTimestamp: unit.stateChangeTimestamp.wallMs,
-    ActiveEnterTimestampMonotonic: ts.activeEnter?.monotonicUs ?? 0,
-    ActiveExitTimestampMonotonic: ts.activeExit?.monotonicUs ?? 0,
-    InactiveEnterTimestampMonotonic: ts.inactiveEnter?.monotonicUs ?? 0,
-    InactiveExitTimestampMonotonic: ts.inactiveExit?.monotonicUs ?? 0,
-  };
-}
 
 function journalRecord(e: JournalEntry) {
   return { priority: e.priority, timestamp: Date.parse(e.ts), message: e.message };

@@ -4,6 +4,7 @@
  */
 import type { Unit } from './unit.ts';
 import type { ActiveState, LoadState, SubState } from './unit-state.ts';
+import type { UnitProperties } from './unit-reader.ts';
 
 export interface UnitSnapshot {
   id: string;
@@ -23,20 +24,44 @@ export interface UnitSnapshot {
   since: string;
 }
 
-export function unitSnapshot(unit: Unit): UnitSnapshot {
+/** The unit's systemd properties, as the UnitReader hands them out. */
+export function unitProperties(unit: Unit): UnitProperties {
   const ts = unit.timestamps;
   return {
-    id: unit.name,
-    name: unit.description,
-    load_state: unit.loadState,
-    active_state: unit.activeState,
-    sub_state: unit.subState,
-    main_status: unit.mainExitStatus,
-    n_restarts: unit.nRestarts,
-    active_enter_ts_monotonic_us: ts.activeEnter?.monotonicUs ?? 0,
-    active_exit_ts_monotonic_us: ts.activeExit?.monotonicUs ?? 0,
-    inactive_enter_ts_monotonic_us: ts.inactiveEnter?.monotonicUs ?? 0,
-    inactive_exit_ts_monotonic_us: ts.inactiveExit?.monotonicUs ?? 0,
-    since: new Date(unit.stateChangeTimestamp.wallMs).toISOString(),
+    Id: unit.name,
+    Description: unit.description,
+    LoadState: unit.loadState,
+    ActiveState: unit.activeState,
+    SubState: unit.subState,
+    ExecMainStatus: unit.mainExitStatus,
+    NRestarts: unit.nRestarts,
+    ActiveEnterTimestamp: ts.activeEnter?.wallMs ?? 0,
+    ActiveExitTimestamp: ts.activeExit?.wallMs ?? 0,
+    InactiveEnterTimestamp: ts.inactiveEnter?.wallMs ?? 0,
+    InactiveExitTimestamp: ts.inactiveExit?.wallMs ?? 0,
+    StateChangeTimestamp: unit.stateChangeTimestamp.wallMs,
+    ActiveEnterTimestampMonotonic: ts.activeEnter?.monotonicUs ?? 0,
+    ActiveExitTimestampMonotonic: ts.activeExit?.monotonicUs ?? 0,
+    InactiveEnterTimestampMonotonic: ts.inactiveEnter?.monotonicUs ?? 0,
+    InactiveExitTimestampMonotonic: ts.inactiveExit?.monotonicUs ?? 0,
+  };
+}
+
+/** The same properties with dcos-diagnostics' JSON names. */
+export function unitSnapshot(unit: Unit): UnitSnapshot {
+  const p = unitProperties(unit);
+  return {
+    id: p.Id,
+    name: p.Description,
+    load_state: p.LoadState,
+    active_state: p.ActiveState,
+    sub_state: p.SubState,
+    main_status: p.ExecMainStatus,
+    n_restarts: p.NRestarts,
+    active_enter_ts_monotonic_us: p.ActiveEnterTimestampMonotonic,
+    active_exit_ts_monotonic_us: p.ActiveExitTimestampMonotonic,
+    inactive_enter_ts_monotonic_us: p.InactiveEnterTimestampMonotonic,
+    inactive_exit_ts_monotonic_us: p.InactiveExitTimestampMonotonic,
+    since: new Date(p.StateChangeTimestamp).toISOString(),
   };
 }
