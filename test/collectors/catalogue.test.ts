@@ -34,11 +34,14 @@ function instances(template: string): string[] {
   return values.flatMap((v) => instances(template.replace(match[0], v)));
 }
 
+/** Timers without a window publish their one value only (runtime/master/registrar.ts, as Mesos). */
+const WINDOWLESS_TIMERS = ['registrar/state_fetch'];
+
 /** The keys a declaration's fixed keys, timers and templates write. */
 function keysOf(declarations: Declarations): string[] {
   return declarations.flatMap((d) => [
     ...d.fixed,
-    ...d.timers.flatMap((t) => [`${t}_ms`, `${t}_ms/count`, `${t}_ms/p99`]),
+    ...d.timers.flatMap((t) => (WINDOWLESS_TIMERS.includes(t) ? [`${t}_ms`] : [`${t}_ms`, `${t}_ms/count`, `${t}_ms/p99`])),
     ...d.templates.flatMap(instances),
   ]);
 }
