@@ -23,6 +23,8 @@ export const AGENT_COUNTER_METRICS = new MetricKeys('agent counters', {
     'slave/valid_status_updates',
     'slave/invalid_status_updates',
     'slave/recovery_errors',
+    'slave/valid_framework_messages',
+    'slave/invalid_framework_messages',
     'slave/container_launch_errors',
     'slave/executors_registering',
     'slave/executors_running',
@@ -38,6 +40,9 @@ export class AgentCounters {
   invalidStatusUpdates = 0;
   /** Checkpointed task runs that could not be read when the agent recovered after a restart. */
   recoveryErrors = 0;
+  /** Framework messages handed to a running executor / dropped (no such framework or executor, or not running). */
+  validFrameworkMessages = 0;
+  invalidFrameworkMessages = 0;
   containerLaunchErrors = 0;
   executorsTerminated = 0;
   private readonly byState = new Map<TaskState, number>([...ACTIVE, ...COUNTED].map((s) => [s, 0]));
@@ -62,6 +67,8 @@ export class AgentCounters {
     w.set('slave/valid_status_updates', this.validStatusUpdates);
     w.set('slave/invalid_status_updates', this.invalidStatusUpdates);
     w.set('slave/recovery_errors', this.recoveryErrors);
+    w.set('slave/valid_framework_messages', this.validFrameworkMessages);
+    w.set('slave/invalid_framework_messages', this.invalidFrameworkMessages);
     w.set('slave/container_launch_errors', this.containerLaunchErrors);
     // Command tasks run one executor each, so executors follow the tasks. An executor is registering (Mesos's
     // REGISTERING) from its launch until its first update: its task is still STAGING; it runs from STARTING on.

@@ -205,6 +205,9 @@ export class Agent {
         const task = this.frameworks.get(frameworkId)?.tasks.get(taskId);
         if (task) void this.options.executor.kill(taskId, graceMs);
       },
+      frameworkMessage: (frameworkId, executorId) => {
+        if (this.online) this.frameworkMessage(frameworkId, executorId);
+      },
       shutdownFramework: (frameworkId) => {
         if (!this.online) return;
         const fw = this.frameworks.get(frameworkId);
@@ -215,6 +218,29 @@ export class Agent {
         this.stop();
       },
     };
+  }
+
+  /**
+   * A framework's message for an executor: valid when the executor is running (registered, not terminating), as
+   * Mesos's agent decides. minidc's executors are command executors, which ignore the data as Mesos's does.
+   */
+  private frameworkMessage(frameworkId: string, executorId: string): void {
+    let task: AgentTask | undefined;
+    for (const t of this.frameworks.get(frameworkId)?.tasks.values() ?? []) if (t.executorId === executorId) task = t;
+    const running = task !== undefined && (task.state === 'TASK_STARTING' || task.state === 'TASK_RUNNING');
+    if (running) this.counters.validFrameworkMessages++;
+    else {
+      this.counters.invalidFrameworkMessages++;
+      const why = task === undefined ? 'no such executor' : `its task is ${task.state}`;
+      this.log(`dropped a message from framework ${frameworkId} for executor ${executorId}: ${why}`, PRIORITY.warning);
+    }
+  }
+
+  /** What an executor of this agent sends its framework (through the master); false when the agent is not registered. */
+  executorMessage(frameworkId: string, executorId: string, data: Uint8Array): boolean {
+    if (!this.online || !this.session) return false;
+    this.session.executorMessage(frameworkId, executorId, data);
+    return true;
   }
 
   private runTask(framework: FrameworkInfo & { id: string }, role: string, launch: TaskLaunch): void {

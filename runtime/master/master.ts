@@ -505,6 +505,10 @@ export class Master {
         if (current()) this.statusUpdate(agent, frameworkId, status);
         else this.counters.inc('master/dropped_messages');
       },
+      executorMessage: (frameworkId, executorId, data) => {
+        if (current()) this.executorToFramework(agent, frameworkId, executorId, data);
+        else this.counters.inc('master/dropped_messages');
+      },
       disconnect: () => {
         if (current()) this.agentDisconnected(agent);
       },
@@ -734,6 +738,10 @@ export class Master {
         this.counters.inc('master/messages_suppress_offers');
         this.allocator.suppress(fw.id, roles);
         for (const r of roles ?? fw.info.roles) fw.suppressedRoles.add(r);
+      }),
+      message: guard((agentId: string, executorId: string, data: Uint8Array) => {
+        fw.metrics.call('message');
+        this.frameworkToExecutor(fw, agentId, executorId, data);
       }),
       teardown: guard(() => {
         fw.metrics.call('teardown');
@@ -1093,6 +1101,45 @@ export class Master {
       });
     }
     for (const u of updates) this.mailbox.post(() => events.update(u));
+  }
+
+  // ---- framework ↔ executor messages ---------------------------------------------------------------------------
+
+  /** Scheduler MESSAGE. Like Mesos's master it checks only the agent; the agent checks the executor. */
+  private frameworkToExecutor(fw: FrameworkRecord, agentId: string, executorId: string, data: Uint8Array): void {
+    this.counters.inc('master/messages_framework_to_executor');
+    const agent = this.agents.get(agentId);
+    const endpoint = agent?.endpoint;
+    const problem = !(data instanceof Uint8Array)
+      ? 'its data is not bytes'
+      : !agent || agent.unreachable || !agent.connected || !endpoint
+        ? `agent ${agentId} is not connected`
+        : undefined;
+    if (problem !== undefined || !endpoint) {
+      this.counters.inc('master/invalid_framework_to_executor_messages');
+      this.log(`dropped a message from framework ${fw.id} to executor ${executorId}: ${problem}`, PRIORITY.warning);
+      return;
+    }
+    this.counters.inc('master/valid_framework_to_executor_messages');
+    // A copy, as a message on the wire would be: the framework may reuse its buffer.
+    const bytes = data.slice();
+    this.mailbox.post(() => endpoint.frameworkMessage(fw.id, executorId, bytes));
+  }
+
+  /** An executor's message, valid when its framework is subscribed (Mesos drops it for a disconnected one). */
+  private executorToFramework(agent: AgentRecord, frameworkId: string, executorId: string, data: Uint8Array): void {
+    this.counters.inc('master/messages_executor_to_framework');
+    const fw = this.frameworks.get(frameworkId);
+    const events = fw?.events;
+    if (!fw || !fw.connected || !events || !(data instanceof Uint8Array)) {
+      this.counters.inc('master/invalid_executor_to_framework_messages');
+      this.log(`dropped a message from executor ${executorId} on agent ${agent.id} to framework ${frameworkId}`, PRIORITY.warning);
+      return;
+    }
+    this.counters.inc('master/valid_executor_to_framework_messages');
+    fw.metrics.event('message');
+    const bytes = data.slice();
+    this.mailbox.post(() => events.message?.(agent.id, executorId, bytes));
   }
 
   // ---- roles ----------------------------------------------------------------------------------------------------

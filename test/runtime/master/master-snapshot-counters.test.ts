@@ -7,28 +7,35 @@ import assert from 'node:assert/strict';
 import { createHttpServer } from '../../../runtime/http/http-server.ts';
 import { listenHttp } from '../../../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../../../runtime/master/http/master-http-plugin.ts';
+import { agentHttpPlugin } from '../../../runtime/agent/http/agent-http-plugin.ts';
 import { cluster, framework, until, type Harness } from './master-harness.ts';
 
 let h: Harness;
 let url: string;
+let agentUrl: string;
+let fw: Awaited<ReturnType<typeof framework>>;
 let close: () => Promise<void>;
 
 before(async () => {
   h = await cluster(1);
-  await framework(h.master, 1);
+  fw = await framework(h.master, 1);
   await until('1 running', () => h.master.counters.activeTasks('TASK_RUNNING') === 1);
   const app = createHttpServer();
   await app.register(masterHttpPlugin, { master: () => h.master, flags: {} });
   url = (await listenHttp(app, '127.0.0.1', 0)).url;
+  const agentApp = createHttpServer();
+  await agentApp.register(agentHttpPlugin, { agent: h.agents[0]!, flags: {} });
+  agentUrl = (await listenHttp(agentApp, '127.0.0.1', 0)).url;
   close = async () => {
     await app.close();
+    await agentApp.close();
     await h.close();
   };
 });
 after(() => close());
 
-async function snapshot(): Promise<Record<string, number>> {
-  const res = await fetch(`${url}/metrics/snapshot`);
+async function snapshot(base = url): Promise<Record<string, number>> {
+  const res = await fetch(`${base}/metrics/snapshot`);
   assert.equal(res.status, 200);
   return (await res.json()) as Record<string, number>;
 }
@@ -37,4 +44,44 @@ test('registrar/log/recovered is 1 once the registry is read; the legacy slave_s
   const m = await snapshot();
   assert.equal(m['registrar/log/recovered'], 1);
   for (const k of ['scheduled', 'completed', 'canceled']) assert.equal(m[`master/slave_shutdowns_${k}`], 0, k);
+});
+
+/** Waits until the snapshot at `base` satisfies `cond` (messages are delivered on a later turn of the event loop). */
+async function snapshotWhen(base: string, what: string, cond: (m: Record<string, number>) => boolean): Promise<Record<string, number>> {
+  const end = Date.now() + 5000;
+  for (;;) {
+    const m = await snapshot(base);
+    if (cond(m)) return m;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('scheduler MESSAGE: the master counts it valid when the agent is connected, the agent when the executor runs', async () => {
+  const agentId = h.agents[0]!.id!;
+  const bytes = new TextEncoder().encode('ping');
+  fw.conn.message(agentId, 't0', bytes); // a running executor: valid on both
+  fw.conn.message(agentId, 'no-such-executor', bytes); // the master passes it on; the agent has no such executor
+  fw.conn.message('no-such-agent', 't0', bytes); // the master drops it
+  const a = await snapshotWhen(agentUrl, 'the agent counted both', (m) =>
+    m['slave/valid_framework_messages'] === 1 && m['slave/invalid_framework_messages'] === 1);
+  assert.equal(a['slave/valid_framework_messages'], 1);
+  const m = await snapshot();
+  assert.equal(m['master/messages_framework_to_executor'], 3);
+  assert.equal(m['master/valid_framework_to_executor_messages'], 2);
+  assert.equal(m['master/invalid_framework_to_executor_messages'], 1);
+  const calls = Object.entries(m).find(([k]) => /^master\/frameworks\/test\/[^/]+\/calls\/message$/.test(k));
+  assert.equal(calls?.[1], 3);
+});
+
+test("an executor's message reaches its subscribed framework; one for an unknown framework is counted invalid", async () => {
+  const agent = h.agents[0]!;
+  assert.ok(agent.executorMessage(fw.conn.frameworkId, 't0', new TextEncoder().encode('pong')));
+  assert.ok(agent.executorMessage('no-such-framework', 't0', new TextEncoder().encode('lost')));
+  await until('the framework got the message', () => fw.messages.length === 1);
+  assert.deepEqual(fw.messages, [{ agentId: agent.id, executorId: 't0', data: 'pong' }]);
+  const m = await snapshot();
+  assert.equal(m['master/messages_executor_to_framework'], 2);
+  assert.equal(m['master/valid_executor_to_framework_messages'], 1);
+  assert.equal(m['master/invalid_executor_to_framework_messages'], 1);
 });
