@@ -209,7 +209,38 @@ export class Master {
     return this.running;
   }
   get pendingMessages(): number {
-    return this.mailbox.pending;
+    return this.mailbox.pending('message');
+  }
+  get pendingDispatches(): number {
+    return this.mailbox.pending('dispatch');
+  }
+  get pendingHttpRequests(): number {
+    return this.mailbox.pending('http_request');
+  }
+
+  /**
+   * Serves an HTTP request on the master's turn, after the events queued before it; rejects with MasterError when
+   * the master stops first. `serve` reads the master between its changes, never in the middle of one.
+   */
+  serveHttp(serve: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stopped = () => reject(new MasterError('master is not running'));
+      if (!this.running) return stopped();
+      const run = () => {
+        try {
+          serve();
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      };
+      this.mailbox.post(run, 'http_request', stopped);
+    });
+  }
+
+  /** A timer of the master fired: its work waits its turn in the queue, as Mesos's delay() dispatches it. */
+  private dispatch(work: () => void): void {
+    this.mailbox.post(work, 'dispatch');
   }
   get totalQuantities(): ReadonlyMap<string, number> {
     return this.totalQ;
@@ -285,11 +316,11 @@ export class Master {
     this.electedTime = this.now() / 1000;
     this.touched();
     this.loop.start();
-    this.stopPings = this.timers.every(this.pingTimeoutMs, () => this.pingAgents());
+    this.stopPings = this.timers.every(this.pingTimeoutMs, () => this.dispatch(() => this.pingAgents()));
     if (this.recoveredAgents.size > 0)
-      this.reregisterTimer = this.timers.setTimeout(() => this.expireRecoveredAgents(), this.reregisterTimeoutMs);
+      this.reregisterTimer = this.timers.setTimeout(() => this.dispatch(() => this.expireRecoveredAgents()), this.reregisterTimeoutMs);
     this.gcUnreachable(registry);
-    this.stopGc = this.timers.every(this.gcIntervalMs, () => this.gcUnreachable());
+    this.stopGc = this.timers.every(this.gcIntervalMs, () => this.dispatch(() => this.gcUnreachable()));
   }
 
   async stop(): Promise<void> {
@@ -762,10 +793,11 @@ export class Master {
     this.rescindFrameworkOffers(fw);
     if (this.allocator.hasFramework(fw.id)) this.allocator.deactivateFramework(fw.id);
     const timeoutMs = Math.min((fw.info.failoverTimeoutSecs ?? 0) * 1000, MAX_TIMER_MS);
-    fw.failoverTimer = this.timers.setTimeout(() => {
+    const failedOver = () => {
       fw.failoverTimer = undefined;
       if (!fw.connected && this.frameworks.get(fw.id) === fw) void this.removeFramework(fw);
-    }, timeoutMs);
+    };
+    fw.failoverTimer = this.timers.setTimeout(() => this.dispatch(failedOver), timeoutMs);
   }
 
   /** Tears a framework down: its tasks are killed, its offers rescinded, and it moves to the completed list. */

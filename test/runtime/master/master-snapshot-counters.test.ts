@@ -4,9 +4,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { createHttpServer } from '../../../runtime/http/http-server.ts';
 import { listenHttp } from '../../../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../../../runtime/master/http/master-http-plugin.ts';
+import { MasterError } from '../../../runtime/master/master.ts';
 import { agentHttpPlugin } from '../../../runtime/agent/http/agent-http-plugin.ts';
 import { cluster, framework, until, type Harness } from './master-harness.ts';
 
@@ -84,4 +86,68 @@ test("an executor's message reaches its subscribed framework; one for an unknown
   assert.equal(m['master/messages_executor_to_framework'], 2);
   assert.equal(m['master/valid_executor_to_framework_messages'], 1);
   assert.equal(m['master/invalid_executor_to_framework_messages'], 1);
+});
+
+/** Sends GETs for `paths` pipelined in one write on one connection; resolves with each response's status and body. */
+function pipelined(base: string, paths: string[]): Promise<{ status: number; body: string }[]> {
+  const { hostname, port } = new URL(base);
+  const request = paths
+    .map((p, i) => `GET ${p} HTTP/1.1\r\nHost: ${hostname}\r\n${i === paths.length - 1 ? 'Connection: close\r\n' : ''}\r\n`)
+    .join('');
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer in 10 s')));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      let rest = Buffer.concat(chunks);
+      const out: { status: number; body: string }[] = [];
+      while (rest.length > 0) {
+        const end = rest.indexOf('\r\n\r\n');
+        if (end < 0) return reject(new Error(`a response without a header end: ${rest.toString()}`));
+        const head = rest.subarray(0, end).toString();
+        const length = Number(/^content-length: *(\d+)/im.exec(head)?.[1] ?? NaN);
+        if (!Number.isInteger(length)) return reject(new Error(`a response without content-length: ${head}`));
+        out.push({ status: Number(head.split(' ')[1]), body: rest.subarray(end + 4, end + 4 + length).toString() });
+        rest = rest.subarray(end + 4 + length);
+      }
+      resolve(out);
+    });
+  });
+}
+
+test('master/event_queue_*: numbers ≥ 0, and HTTP requests waiting for the master are counted', async () => {
+  const m = await snapshot();
+  for (const kind of ['messages', 'dispatches', 'http_requests']) {
+    const v = m[`master/event_queue_${kind}`];
+    assert.equal(typeof v, 'number', kind);
+    assert.ok(v! >= 0, kind);
+  }
+  // Pipelined in one write, the three requests reach the server in one read: the two master requests are queued for
+  // the master's next turn when the snapshot (not a master endpoint) is taken in the same turn.
+  const answers = await pipelined(url, ['/master/state', '/master/health', '/metrics/snapshot']);
+  assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
+  assert.equal((JSON.parse(answers[0]!.body) as { id: string }).id, h.master.id);
+  const during = JSON.parse(answers[2]!.body) as Record<string, number>;
+  assert.equal(during['master/event_queue_http_requests'], 2);
+  assert.equal((await snapshot())['master/event_queue_http_requests'], 0);
+});
+
+test('a request queued for the master when it stops is refused with MasterError (the route answers 503), not left hanging', async () => {
+  const other = await cluster(0);
+  try {
+    let served = false;
+    const queued = other.master.serveHttp(() => {
+      served = true;
+    });
+    assert.equal(other.master.pendingHttpRequests, 1);
+    await other.master.stop();
+    await assert.rejects(queued, MasterError);
+    assert.equal(served, false);
+    assert.equal(other.master.pendingHttpRequests, 0);
+    await assert.rejects(other.master.serveHttp(() => {}), MasterError);
+  } finally {
+    await other.close();
+  }
 });
