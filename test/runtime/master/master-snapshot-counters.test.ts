@@ -8,7 +8,13 @@ import { connect } from 'node:net';
 import { createHttpServer } from '../../../runtime/http/http-server.ts';
 import { listenHttp } from '../../../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../../../runtime/master/http/master-http-plugin.ts';
-import { MasterError } from '../../../runtime/master/master.ts';
+import { Master, MasterError } from '../../../runtime/master/master.ts';
+import { collectMasterMetrics } from '../../../runtime/master/master-metrics.ts';
+import { Registrar } from '../../../runtime/master/registrar.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { agentHttpPlugin } from '../../../runtime/agent/http/agent-http-plugin.ts';
 import { cluster, framework, until, type Harness } from './master-harness.ts';
 
@@ -149,5 +155,29 @@ test('a request queued for the master when it stops is refused with MasterError 
     await assert.rejects(other.master.serveHttp(() => {}), MasterError);
   } finally {
     await other.close();
+  }
+});
+
+// In process, not over HTTP: a fired timer's dispatch waits only until the next turn, which no request can be
+// placed before deterministically; the snapshot builder the HTTP route calls is read right after the timer fires.
+test("master/event_queue_dispatches counts a fired timer's work until the master's turn runs it", async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'minidc-master-dispatch-'));
+  const clock = new ManualClock();
+  const m = new Master({ hostname: 'm1', ip: '127.0.1.1', port: 5050, registrar: new Registrar(join(dir, 'registry.json')), time: clock, agentPingTimeoutMs: 1000, allocationIntervalMs: 60_000 });
+  try {
+    await m.start();
+    const read = () => {
+      const out: Record<string, number> = {};
+      collectMasterMetrics(m, out);
+      return out['master/event_queue_dispatches'];
+    };
+    assert.equal(read(), 0);
+    const advanced = clock.advance(1000); // the ping round falls due and is queued at once
+    assert.equal(read(), 1);
+    await advanced;
+    assert.equal(read(), 0);
+  } finally {
+    await m.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 });
