@@ -225,8 +225,9 @@ export class Agent {
    * Mesos's agent decides. minidc's executors are command executors, which ignore the data as Mesos's does.
    */
   private frameworkMessage(frameworkId: string, executorId: string): void {
-    let task: AgentTask | undefined;
-    for (const t of this.frameworks.get(frameworkId)?.tasks.values() ?? []) if (t.executorId === executorId) task = t;
+    // A command executor has its task's id, so the executor is found by task id.
+    const candidate = this.frameworks.get(frameworkId)?.tasks.get(executorId);
+    const task = candidate?.executorId === executorId ? candidate : undefined;
     const running = task !== undefined && (task.state === 'TASK_STARTING' || task.state === 'TASK_RUNNING');
     if (running) this.counters.validFrameworkMessages++;
     else {
