@@ -190,6 +190,25 @@ test('a dead or hanging agent: the scrape still answers, up 0 for it, its failur
   assert.equal(lines.length, 4, `one line per failing collector and target:\n${lines.join('\n')}`);
 });
 
+test('an unreachable master: it still starts and serves, the master down and discovery failing logged once', async () => {
+  const closedPort = await listening(createServer());
+  await new Promise((resolve) => servers.pop()!.close(resolve));
+  const master = `127.0.0.1:${closedPort}`;
+  const collect = await startCollect(['--master', `http://${master}`, '--listen', '127.0.0.1:0']);
+  assert.match(collect.stdout(), /0 agent\(s\) discovered/);
+  for (let i = 0; i < 3; i++) {
+    const text = await scrape(collect);
+    assert.equal(valueOf(text, `minidc_collector_up{collector="mesos_master",node="${master}"}`), 0);
+    assert.equal(valueOf(text, `minidc_collector_up{collector="mesos_roles",node="${master}"}`), 0);
+  }
+  const lines = collect.stderr().split('\n').filter(Boolean);
+  assert.deepEqual(
+    lines.map((l) => l.replace(/: GET .*/, '')).sort(), // the two collectors run at once, so either may log first
+    ['minidc collect: error: agent discovery failed', `minidc collect: error: collector mesos_master{node="${master}"} failed`, `minidc collect: error: collector mesos_roles{node="${master}"} failed`],
+    lines.join('\n'),
+  );
+});
+
 /** Runs `minidc collect ARGS` to its end (asynchronously, so several run at once). */
 function runCollect(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [BIN, 'collect', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
