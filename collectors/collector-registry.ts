@@ -26,7 +26,10 @@ export interface CollectorRegistryOptions {
 }
 
 export interface RegisterOptions {
-  /** Added to every sample of the collector and to its up and duration series; names must not clash with theirs. */
+  /**
+   * Added to every sample of the collector and to its up and duration series; names must not clash with theirs.
+   * Every registration of one registry uses the same label names (the health series are one family each).
+   */
   labels?: Readonly<Record<string, string>>;
 }
 
@@ -66,6 +69,8 @@ export class CollectorRegistry {
   private readonly log: CollectorLog;
   private readonly time: Pick<Clock, 'now'> & Pick<Timers, 'setTimeout' | 'clearTimeout'>;
   private readonly defaultTimeoutMs: number;
+  /** The constant label names of the first registration, which every later one must share. */
+  private labelNames: string | undefined;
 
   constructor(options: CollectorRegistryOptions) {
     this.log = options.log;
@@ -80,6 +85,10 @@ export class CollectorRegistry {
     const id = identity(collector.name, labels);
     if (this.entries.has(id)) throw new Error(`collector ${id} is already registered`);
     if (collector.timeoutMs !== undefined) assertTimeout(`collector ${collector.name} timeoutMs`, collector.timeoutMs);
+    const names = Object.keys(labels).join(',');
+    this.labelNames ??= names;
+    if (names !== this.labelNames)
+      throw new Error(`collector ${id}: constant labels [${names}] differ from the other collectors' [${this.labelNames}]; the health series share one family`);
     this.entries.set(id, { collector, labels, id, enabled: collector.enabledByDefault, lastUp: undefined });
   }
 

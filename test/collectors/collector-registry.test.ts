@@ -190,4 +190,6 @@ test('constant labels: a sample setting one itself, or a clashing or invalid lab
   assert.throws(() => registry.register(fixed('x'), { labels: { collector: 'y' } }), /label collector is set by the registry/);
   assert.throws(() => registry.register(fixed('x'), { labels: { 'bad-name': 'y' } }), /invalid label name "bad-name"/);
   assert.throws(() => registry.register(fixed('x'), { labels: { __name__: 'y' } }), /invalid label name "__name__"/);
+  assert.throws(() => registry.register(fixed('x')), /collector x: constant labels \[\] differ from the other collectors' \[node\]/);
+  assert.throws(() => registry.register(fixed('x'), { labels: { node: 'c', zone: 'z' } }), /constant labels \[node,zone\] differ/);
 });
