@@ -94,7 +94,8 @@ export const MESOS_MASTER_ENTRIES: readonly CatalogueEntry[] = [
   gauge('registrar/queued_operations', 'Registry operations waiting to be stored.'),
   gauge('registrar/registry_size_bytes', 'Size of the stored registry in bytes.'),
   gauge('registrar/log/recovered', "Whether the registrar's storage has recovered (1) or not (0)."),
-  snapshotEntry(M, 'summary', 'registrar/state_fetch_ms', 'Time to read the registry at recovery.'),
+  // Mesos keeps no window for this timer: the snapshot has its one value, so it is a gauge.
+  gauge('registrar/state_fetch_ms', 'Time it took to read the registry at recovery.'),
   snapshotEntry(M, 'summary', 'registrar/state_store_ms', 'Time to store the registry after a change, over the recent window.'),
 
   // The allocator.

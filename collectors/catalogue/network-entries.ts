@@ -3,7 +3,17 @@
  * per-node DNS forwarder (`/v1/metrics` on dcos-net's API port) and the VIP layer (`/metrics`). Flat Mesos-style
  * snapshots, so they map through the same key rules as Mesos's.
  */
-import { snapshotEntry, type CatalogueEntry } from './catalogue-entry.ts';
+import { snapshotEntry, type CatalogueEntry, type CatalogueSource } from './catalogue-entry.ts';
+
+/** Both DNS servers share one TCP server and publish its counters under their own prefix. */
+function dnsTcpEntries(sources: readonly CatalogueSource[], prefix: string): CatalogueEntry[] {
+  return [
+    snapshotEntry(sources, 'gauge', `${prefix}/tcp/connections`, 'Open DNS-over-TCP connections.'),
+    snapshotEntry(sources, 'counter', `${prefix}/tcp/closed_deadline`, 'TCP connections closed for missing the per-message deadline.'),
+    snapshotEntry(sources, 'counter', `${prefix}/tcp/closed_idle`, 'TCP connections closed when idle.'),
+    snapshotEntry(sources, 'counter', `${prefix}/tcp/evicted`, 'Idle TCP connections evicted to admit new ones.'),
+  ];
+}
 
 const D = ['mesos_dns'] as const;
 export const MESOS_DNS_ENTRIES: readonly CatalogueEntry[] = [
@@ -18,10 +28,7 @@ export const MESOS_DNS_ENTRIES: readonly CatalogueEntry[] = [
   snapshotEntry(D, 'gauge', 'mesos_dns/values/<type>', 'Record values in the zone, by type (a, aaaa, srv).', { dottedName: 'minidc.mesos_dns.values' }),
   snapshotEntry(D, 'counter', 'mesos_dns/forwarded', 'Queries outside the zone forwarded to the upstreams.'),
   snapshotEntry(D, 'counter', 'mesos_dns/forward_failures', 'Forwarded queries that no upstream answered.'),
-  snapshotEntry(D, 'gauge', 'mesos_dns/tcp/connections', 'Open DNS-over-TCP connections.'),
-  snapshotEntry(D, 'counter', 'mesos_dns/tcp/closed_deadline', 'TCP connections closed for missing the per-message deadline.'),
-  snapshotEntry(D, 'counter', 'mesos_dns/tcp/closed_idle', 'TCP connections closed when idle.'),
-  snapshotEntry(D, 'counter', 'mesos_dns/tcp/evicted', 'Idle TCP connections evicted to admit new ones.'),
+  ...dnsTcpEntries(D, 'mesos_dns'),
   snapshotEntry(D, 'counter', 'mesos_dns/serving/loop_active_ms', 'Busy time of the serving loops.'),
 ];
 
@@ -34,10 +41,7 @@ export const DNS_FORWARDER_ENTRIES: readonly CatalogueEntry[] = [
     dottedName: 'minidc.dns.upstream_failures',
   }),
   snapshotEntry(F, 'gauge', 'dns/records/<zone>', 'Records the forwarder answers itself, by zone.', { dottedName: 'minidc.dns.records' }),
-  snapshotEntry(F, 'gauge', 'dns/tcp/connections', 'Open DNS-over-TCP connections.'),
-  snapshotEntry(F, 'counter', 'dns/tcp/closed_deadline', 'TCP connections closed for missing the per-message deadline.'),
-  snapshotEntry(F, 'counter', 'dns/tcp/closed_idle', 'TCP connections closed when idle.'),
-  snapshotEntry(F, 'counter', 'dns/tcp/evicted', 'Idle TCP connections evicted to admit new ones.'),
+  ...dnsTcpEntries(F, 'dns'),
 ];
 
 const L = ['l4lb'] as const;

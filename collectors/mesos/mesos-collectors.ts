@@ -75,63 +75,67 @@ interface RoleJson {
 
 const [ROLE_WEIGHT, ROLE_FRAMEWORKS, ROLE_CPUS, ROLE_MEM, ROLE_DISK] = MESOS_ROLE_ENTRIES as [CatalogueEntry, CatalogueEntry, CatalogueEntry, CatalogueEntry, CatalogueEntry];
 
-/** `/master/roles`: weight, frameworks and allocated cpus/mem/disk per role (Datadog's `mesos.role.*`). */
-export function mesosRolesCollector(options: Omit<MesosCollectorOptions, 'includeSystem' | 'onUnknownKeys'>): Collector {
+/** A collector that GETs one JSON document under the target's base URL and turns it into samples. */
+function jsonCollector(
+  name: string,
+  path: string,
+  options: Omit<MesosCollectorOptions, 'includeSystem' | 'onUnknownKeys'>,
+  toSamples: (body: unknown, url: string) => Sample[],
+): Collector {
   return {
-    name: 'mesos_roles',
+    name,
     enabledByDefault: true,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     async collect({ signal }: CollectContext): Promise<Sample[]> {
-      const url = join(options.url(), '/master/roles');
+      const url = join(options.url(), path);
       if (url === undefined) throw new Error('endpoint not published yet');
-      const body = (await fetchJson(url, { signal })) as { roles?: unknown };
-      if (!Array.isArray(body?.roles)) throw new Error(`GET ${url}: no roles array`);
-      const samples: Sample[] = [];
-      for (const role of body.roles as RoleJson[]) {
-        if (typeof role?.name !== 'string') continue;
-        const labels = { role: role.name };
-        const put = (metric: CatalogueEntry, value: unknown) => {
-          if (typeof value === 'number' && Number.isFinite(value)) samples.push({ metric, labels, value });
-        };
-        put(ROLE_WEIGHT, role.weight);
-        put(ROLE_FRAMEWORKS, Array.isArray(role.frameworks) ? role.frameworks.length : undefined);
-        put(ROLE_CPUS, role.resources?.cpus ?? 0);
-        put(ROLE_MEM, role.resources?.mem ?? 0);
-        put(ROLE_DISK, role.resources?.disk ?? 0);
-      }
-      return samples;
+      return toSamples(await fetchJson(url, { signal, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) }), url);
     },
   };
+}
+
+/** `/master/roles`: weight, frameworks and allocated cpus/mem/disk per role (Datadog's `mesos.role.*`). */
+export function mesosRolesCollector(options: Omit<MesosCollectorOptions, 'includeSystem' | 'onUnknownKeys'>): Collector {
+  return jsonCollector('mesos_roles', '/master/roles', options, (body, url) => {
+    const roles = (body as { roles?: unknown } | null)?.roles;
+    if (!Array.isArray(roles)) throw new Error(`GET ${url}: no roles array`);
+    const samples: Sample[] = [];
+    for (const role of roles as RoleJson[]) {
+      if (typeof role?.name !== 'string') continue;
+      const labels = { role: role.name };
+      const put = (metric: CatalogueEntry, value: unknown) => {
+        if (typeof value === 'number' && Number.isFinite(value)) samples.push({ metric, labels, value });
+      };
+      put(ROLE_WEIGHT, role.weight);
+      put(ROLE_FRAMEWORKS, Array.isArray(role.frameworks) ? role.frameworks.length : undefined);
+      put(ROLE_CPUS, role.resources?.cpus ?? 0);
+      put(ROLE_MEM, role.resources?.mem ?? 0);
+      put(ROLE_DISK, role.resources?.disk ?? 0);
+    }
+    return samples;
+  });
 }
 
 const CONTAINER_STATISTICS: [CatalogueEntry, string][] = CONTAINER_ENTRIES.map((e) => [e, e.derivation!.replace('/containers: statistics.', '')]);
 
 /** The agent's `/containers`: per-task CPU time, RSS, limits and process count. */
 export function containersCollector(options: Omit<MesosCollectorOptions, 'includeSystem' | 'onUnknownKeys'>): Collector {
-  return {
-    name: 'containers',
-    enabledByDefault: true,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    async collect({ signal }: CollectContext): Promise<Sample[]> {
-      const url = join(options.url(), '/containers');
-      if (url === undefined) throw new Error('endpoint not published yet');
-      const body = await fetchJson(url, { signal });
-      if (!Array.isArray(body)) throw new Error(`GET ${url}: not a JSON array of containers`);
-      const samples: Sample[] = [];
-      const seen = new Set<string>();
-      for (const c of body as { source?: unknown; executor_id?: unknown; framework_id?: unknown; statistics?: Record<string, unknown> }[]) {
-        const task = typeof c?.source === 'string' && c.source !== '' ? c.source : c?.executor_id;
-        if (typeof task !== 'string' || typeof c.framework_id !== 'string') continue;
-        const labels = { task, framework: c.framework_id };
-        const id = `${task}\u0000${c.framework_id}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        for (const [metric, field] of CONTAINER_STATISTICS) {
-          const value = c.statistics?.[field];
-          if (typeof value === 'number' && Number.isFinite(value)) samples.push({ metric, labels, value });
-        }
+  return jsonCollector('containers', '/containers', options, (body, url) => {
+    if (!Array.isArray(body)) throw new Error(`GET ${url}: not a JSON array of containers`);
+    const samples: Sample[] = [];
+    const seen = new Set<string>();
+    for (const c of body as { source?: unknown; executor_id?: unknown; framework_id?: unknown; statistics?: Record<string, unknown> }[]) {
+      const task = typeof c?.source === 'string' && c.source !== '' ? c.source : c?.executor_id;
+      if (typeof task !== 'string' || typeof c.framework_id !== 'string') continue;
+      const labels = { task, framework: c.framework_id };
+      const id = `${task}\u0000${c.framework_id}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const [metric, field] of CONTAINER_STATISTICS) {
+        const value = c.statistics?.[field];
+        if (typeof value === 'number' && Number.isFinite(value)) samples.push({ metric, labels, value });
       }
-      return samples;
-    },
-  };
+    }
+    return samples;
+  });
 }

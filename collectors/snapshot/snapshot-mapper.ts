@@ -122,12 +122,12 @@ function compositePart(entry: CatalogueEntry, stat: string): Resolution | undefi
   return undefined;
 }
 
-/** `a/<x>/b_<y>` → /^a\/([^/]+)\/b_([^/]+)$/ */
+/** `a/<x>/b_<y>` → /^a\/([^/]+)\/b_([^/]+)$/; a role may hold `/` (Mesos's hierarchical roles, `eng/web`). */
 function templatePattern(template: string): RegExp {
-  const source = template
-    .split(/<[a-z_]+>/)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('([^/]+)');
+  const escape = (part: string) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const parts = template.split(/<([a-z_]+)>/);
+  let source = '';
+  parts.forEach((part, i) => (source += i % 2 === 0 ? escape(part) : part === 'role' ? '(.+)' : '([^/]+)'));
   return new RegExp(`^${source}$`);
 }
 
