@@ -13,21 +13,18 @@ export function traceRequests(app: FastifyInstance): void {
   app.addHook('onRequest', (request, _reply, done) => {
     const route = request.routeOptions.url;
     const parent = propagation.extract(context.active(), request.headers);
-    const span = tracer.startSpan(
-      route === undefined ? request.method : `${request.method} ${route}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': request.method,
-          ...(route === undefined ? {} : { 'http.route': route }),
-          'url.path': pathOf(request.url),
-          'server.address': request.socket.localAddress ?? '',
-          'server.port': request.socket.localPort ?? 0,
-        },
-      },
-      parent,
-    );
-    if (span.isRecording()) spans.set(request, span);
+    const span = tracer.startSpan(route === undefined ? request.method : `${request.method} ${route}`, { kind: SpanKind.SERVER }, parent);
+    // Attributes only for a recording span: with tracing off a request costs the no-op span and nothing more.
+    if (span.isRecording()) {
+      span.setAttributes({
+        'http.request.method': request.method,
+        ...(route === undefined ? {} : { 'http.route': route }),
+        'url.path': pathOf(request.url),
+        'server.address': request.socket.localAddress ?? '',
+        'server.port': request.socket.localPort ?? 0,
+      });
+      spans.set(request, span);
+    }
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
