@@ -5,5 +5,6 @@
  */
 import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
+import { telegrafService } from './telegraf-service.ts';
 
-export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [...RUNTIME_SERVICES];
+export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [...RUNTIME_SERVICES, telegrafService];

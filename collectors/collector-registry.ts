@@ -4,25 +4,12 @@
  * state changes (up→down, down→up) logged once each, not once per scrape, so a dead target cannot flood the log.
  */
 import type { Collector } from './collector.ts';
-import { assertValidSample, type MetricDeclaration, type Sample } from './metric.ts';
+import { assertValidSample, type Sample } from './metric.ts';
+import { COLLECTOR_DURATION, COLLECTOR_UP } from './catalogue/minidc-entries.ts';
 import type { Clock, Timers } from '../runtime/time/clock.ts';
 import { systemTime } from '../runtime/time/system-time.ts';
 
-export const COLLECTOR_UP: MetricDeclaration = {
-  prometheusName: 'minidc_collector_up',
-  type: 'gauge',
-  help: 'Whether the collector succeeded on this scrape (1) or failed or timed out (0).',
-  labelNames: ['collector'],
-  unit: '1',
-};
-
-export const COLLECTOR_DURATION: MetricDeclaration = {
-  prometheusName: 'minidc_collector_duration_seconds',
-  type: 'gauge',
-  help: 'How long the collector took on this scrape (up to its timeout).',
-  labelNames: ['collector'],
-  unit: 's',
-};
+export { COLLECTOR_DURATION, COLLECTOR_UP };
 
 export type CollectorLogLevel = 'error' | 'info';
 export type CollectorLog = (level: CollectorLogLevel, message: string) => void;

@@ -9,44 +9,13 @@ import { loadavg } from 'node:os';
 import { realpath } from 'node:fs/promises';
 import { currentLoad, fsSize, mem } from 'systeminformation';
 import type { Collector } from '../collector.ts';
-import type { MetricDeclaration, Sample } from '../metric.ts';
+import type { Sample } from '../metric.ts';
+import { HOST_ENTRIES } from '../catalogue/host-entries.ts';
 import type { Clock, Timers } from '../../runtime/time/clock.ts';
 import { systemTime } from '../../runtime/time/system-time.ts';
 
-function system(key: string, prometheusName: string, help: string, unit: string): MetricDeclaration {
-  return { snapshotKey: `system/${key}`, dottedName: `mesos.stats.system.${key}`, prometheusName, type: 'gauge', help, unit };
-}
-
-export const HOST_METRICS = {
-  load1: system('load_1min', 'mesos_stats_system_load_1min', 'Load average for the past minute.', '1'),
-  load5: system('load_5min', 'mesos_stats_system_load_5min', 'Load average for the past 5 minutes.', '1'),
-  load15: system('load_15min', 'mesos_stats_system_load_15min', 'Load average for the past 15 minutes.', '1'),
-  // Not `_cpus_total`: a gauge ending in _total reads as a counter (promtool rejects it).
-  cpus: system('cpus_total', 'mesos_stats_system_cpus', 'Number of CPUs available on this node.', '1'),
-  memTotal: system('mem_total_bytes', 'mesos_stats_system_mem_total_bytes', 'Total memory in bytes.', 'By'),
-  memFree: system('mem_free_bytes', 'mesos_stats_system_mem_free_bytes', 'Free memory in bytes (available to new processes).', 'By'),
-  cpuBusy: {
-    dottedName: 'minidc.host.cpu_busy_ratio',
-    prometheusName: 'minidc_host_cpu_busy_ratio',
-    type: 'gauge',
-    help: 'Share of CPU time not idle since the previous reading, 0 to 1.',
-    unit: '1',
-  },
-  diskUsed: {
-    dottedName: 'minidc.host.disk_used_bytes',
-    prometheusName: 'minidc_host_disk_used_bytes',
-    type: 'gauge',
-    help: "Bytes used on the filesystem holding the node's data directory.",
-    unit: 'By',
-  },
-  diskTotal: {
-    dottedName: 'minidc.host.disk_total_bytes',
-    prometheusName: 'minidc_host_disk_total_bytes',
-    type: 'gauge',
-    help: "Size in bytes of the filesystem holding the node's data directory.",
-    unit: 'By',
-  },
-} as const satisfies Record<string, MetricDeclaration>;
+/** The host's entries in the catalogue, keyed as a reading is. */
+export const HOST_METRICS = HOST_ENTRIES;
 
 export type HostReading = { readonly [K in keyof typeof HOST_METRICS]: number };
 

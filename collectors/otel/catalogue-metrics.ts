@@ -3,13 +3,16 @@
  * instrument named after its declaration's dotted name (`mesos.stats.system.load_1min`), or its Prometheus name
  * when it has none. Gauges are observable gauges; counters, whose values are absolute, are observable counters
  * (cumulative); a summary is a gauge with a `quantile` attribute plus `<name>.sum` and `<name>.count` gauges (gauges,
- * not counters: Mesos's summaries are over a sliding window, so their count can fall). Labels become attributes.
+ * not counters: Mesos's summaries are over a sliding window, so their count can fall); a histogram is counters
+ * `<name>.bucket` (attribute `le`, cumulative as Prometheus's), `<name>.sum` and `<name>.count`. Values are as
+ * sampled, in the declaration's unit (the Prometheus-only scale is not applied). Labels become attributes, plus the
+ * options' `attributes` (which node the scrape is of).
  *
  * One batch observable callback per export interval runs the scrape once and observes every instrument from it.
  * Instruments are made from the first scrape; a metric first seen later gets its instrument then and is observed
  * from the next interval on.
  */
-import { metrics, ValueType, type BatchObservableResult, type Meter, type Observable } from '@opentelemetry/api';
+import { metrics, ValueType, type Attributes, type BatchObservableResult, type Meter, type Observable } from '@opentelemetry/api';
 import type { MetricDeclaration, Sample } from '../metric.ts';
 
 export interface CatalogueMetricsOptions {
@@ -17,6 +20,8 @@ export interface CatalogueMetricsOptions {
   meter?: Meter;
   /** Told when the scrape starts or stops failing (once per change, not per interval) and about unusable names. */
   log?: (level: 'error' | 'info', message: string) => void;
+  /** Added to every observation, e.g. which node the scrape is of (all nodes share one process and resource). */
+  attributes?: Readonly<Record<string, string>>;
 }
 
 export interface CatalogueMetrics {
@@ -43,6 +48,8 @@ export async function startCatalogueMetrics(
 ): Promise<CatalogueMetrics> {
   const meter = options.meter ?? metrics.getMeter('minidc');
   const log = options.log ?? (() => {});
+  const extra = options.attributes;
+  const attributesOf = (labels: Sample['labels']): Attributes | undefined => (extra === undefined ? labels : { ...extra, ...labels });
   const instruments = new Map<string, Instrument>();
   const refused = new Set<string>();
   let failing: boolean | undefined;
@@ -91,7 +98,7 @@ export async function startCatalogueMetrics(
     } catch (err) {
       if (failing !== true) log('error', `scrape for OpenTelemetry export failed: ${err instanceof Error ? err.message : String(err)}`);
       failing = true;
-      result.observe(series, 0);
+      result.observe(series, 0, extra);
       return;
     }
     if (failing === true) log('info', 'scrape for OpenTelemetry export recovered');
@@ -100,10 +107,10 @@ export async function startCatalogueMetrics(
     for (const sample of samples) {
       const found = instrumentFor(sample);
       if (found === undefined || !Number.isFinite(sample.value)) continue;
-      result.observe(found.instrument.observable, sample.value, sample.labels);
+      result.observe(found.instrument.observable, sample.value, attributesOf(sample.labels));
       observed++;
     }
-    result.observe(series, observed);
+    result.observe(series, observed, extra);
     // New instruments join the batch from the next collection: changing the callback during one is not allowed.
     if (added) setImmediate(register);
   };
@@ -134,12 +141,17 @@ export async function startCatalogueMetrics(
   };
 }
 
-/** The instrument a sample is observed on: its summary part, if any, is an instrument of its own. */
+/**
+ * The instrument a sample is observed on: a summary's or histogram's part is an instrument of its own. A histogram's
+ * parts (cumulative `le` buckets, sum, count) are counters; a summary's are gauges, being over a sliding window.
+ */
 function instrumentOf(sample: Sample): { name: string; kind: Kind; declaration: MetricDeclaration } {
   const declaration = sample.metric;
   const base = declaration.dottedName ?? declaration.prometheusName;
-  if (declaration.type !== 'summary') return { name: base, kind: declaration.type, declaration };
-  if (sample.part === undefined) return { name: base, kind: 'gauge', declaration };
+  const { type } = declaration;
+  if (type === 'gauge' || type === 'counter') return { name: base, kind: type, declaration };
+  const kind = type === 'histogram' ? 'counter' : 'gauge';
+  if (sample.part === undefined) return { name: base, kind, declaration };
   const separator = declaration.dottedName === undefined ? '_' : '.';
-  return { name: `${base}${separator}${sample.part}`, kind: 'gauge', declaration };
+  return { name: `${base}${separator}${sample.part}`, kind, declaration };
 }

@@ -53,15 +53,19 @@ export function toPrometheusRegistry(samples: readonly Sample[]): Registry {
       throw new Error(`metric ${name}: declared twice, differently (${describe(family.declaration)} vs ${describe(declaration)})`);
     }
     const labels = { ...sample.labels };
+    const scale = declaration.prometheusScale ?? 1;
+    // Counts are counts whatever the unit; a bucket's bound is in the unit, its value a count.
+    const value = sample.part === 'count' || sample.part === 'bucket' ? sample.value : sample.value * scale;
+    if (sample.part === 'bucket' && scale !== 1 && labels.le !== '+Inf') labels.le = String(Number(labels.le) * scale);
     const metricName = sample.part === undefined ? name : `${name}_${sample.part}`;
     const series = `${metricName}${JSON.stringify(Object.entries(labels).sort())}`;
     if (family.seen.has(series)) throw new Error(`metric ${name}: series ${metricName}${JSON.stringify(labels)} given twice`);
     family.seen.add(series);
-    family.values.push({ value: sample.value, labels, ...(metricName === name ? {} : { metricName }) });
+    family.values.push({ value, labels, ...(metricName === name ? {} : { metricName }) });
   }
   const registry = new Registry();
   for (const { declaration, values } of families.values()) {
-    if (declaration.type === 'summary') values.sort(bySummarySeries);
+    if (declaration.type === 'summary' || declaration.type === 'histogram') values.sort(byCompositeSeries);
     // prom-client types registerMetric for its own classes only; at run time it reads name, type and get().
     registry.registerMetric(new SampleFamily(declaration, values) as unknown as Metric);
   }
@@ -81,12 +85,21 @@ function describe(d: MetricDeclaration): string {
   return `${d.type} [${(d.labelNames ?? []).join(',')}] ${JSON.stringify(d.help)}`;
 }
 
-/** Keeps one summary's quantiles, sum and count together, in that order. */
-function bySummarySeries(a: FamilyValue, b: FamilyValue): number {
-  const key = (v: FamilyValue) => JSON.stringify(Object.entries(v.labels).filter(([k]) => k !== 'quantile').sort());
+/** Keeps one summary's quantiles (or one histogram's buckets, by bound), sum and count together, in that order. */
+function byCompositeSeries(a: FamilyValue, b: FamilyValue): number {
+  const key = (v: FamilyValue) => JSON.stringify(Object.entries(v.labels).filter(([k]) => k !== 'quantile' && k !== 'le').sort());
   const ka = key(a);
   const kb = key(b);
   if (ka !== kb) return ka < kb ? -1 : 1;
-  const rank = (v: FamilyValue) => (v.metricName === undefined ? Number(v.labels.quantile) : v.metricName.endsWith('_sum') ? 2 : 3);
-  return rank(a) - rank(b);
+  // [group, bound]: quantiles or buckets by bound (+Inf last), then sum, then count.
+  const rank = (v: FamilyValue): [number, number] => {
+    if (v.metricName === undefined || v.metricName.endsWith('_bucket')) {
+      const bound = v.labels.quantile ?? v.labels.le ?? '0';
+      return [0, bound === '+Inf' ? Infinity : Number(bound)];
+    }
+    return [v.metricName.endsWith('_sum') ? 1 : 2, 0];
+  };
+  const [ga, ba] = rank(a);
+  const [gb, bb] = rank(b);
+  return ga !== gb ? ga - gb : ba === bb ? 0 : ba < bb ? -1 : 1;
 }

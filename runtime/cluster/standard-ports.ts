@@ -10,4 +10,6 @@ export const STANDARD_PORTS = {
   dnsForwarder: process.getuid?.() === 0 ? 53 : 10053,
   /** dcos-net's REST API port, where the forwarder's metrics are served. */
   dnsForwarderApi: 62080,
+  /** DC/OS's Telegraf Prometheus output: every node's `GET /metrics`. */
+  metrics: 61091,
 } as const;

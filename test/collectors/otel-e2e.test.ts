@@ -1,7 +1,7 @@
 /**
  * OpenTelemetry end to end: `minidc start --ports ephemeral` as a child process with the standard OTEL_* variables
- * pointing at an OTLP/HTTP receiver in this test (JSON encoding, decoded here). The catalogue's dotted metrics arrive
- * with values every second, and spans for allocation cycles, the sample app's task launches, Marathon health checks,
+ * pointing at an OTLP/HTTP receiver in this test (JSON encoding, decoded here). Every node's catalogue arrives with
+ * dotted names and live values every second, and spans for allocation cycles, the sample app's task launches, Marathon health checks,
  * Mesos-DNS rebuilds and HTTP requests (continuing a caller's trace). Without the variables nothing connects, not
  * even to the OTLP default endpoint an SDK left on its defaults would use.
  */
@@ -84,15 +84,34 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, the catalogue and the runtime traces
     const marathon = master.marathon!;
     await sampleRunning(marathon);
 
-    // Metrics: dotted names with live values, from the named service, every interval.
-    for (const name of ['mesos.stats.system.load_1min', 'mesos.stats.system.cpus_total', 'mesos.stats.system.mem_total_bytes']) {
-      const point = await eventually(`${name} exported`, () => receiver.points.find((p) => p.metric === name));
-      assert.equal(point.type, 'gauge');
-      assert.equal(point.service, 'minidc-e2e');
-      assert.ok(Number.isFinite(point.value) && point.value >= 0, `${name} = ${point.value}`);
+    // Metrics: every node's catalogue (its dcos-telegraf scrape), dotted names with live values, the node as attributes.
+    const point = (metric: string, role: string) =>
+      eventually(`${metric} from the ${role} node`, () => receiver.points.find((p) => p.metric === metric && p.attributes['minidc.node.role'] === role));
+    for (const role of ['master', 'agent']) {
+      for (const name of ['mesos.stats.system.load_1min', 'mesos.stats.system.cpus_total', 'mesos.stats.system.mem_total_bytes']) {
+        const p = await point(name, role);
+        assert.equal(p.type, 'gauge');
+        assert.equal(p.service, 'minidc-e2e');
+        assert.ok(Number.isFinite(p.value) && p.value >= 0, `${name} = ${p.value}`);
+      }
     }
-    const cpus = receiver.points.find((p) => p.metric === 'mesos.stats.system.cpus_total')!;
-    assert.ok(cpus.value >= 1, `cpus_total = ${cpus.value}`);
+    assert.ok((await point('mesos.stats.system.cpus_total', 'master')).value >= 1);
+    assert.equal((await point('mesos.stats.system.load_1min', 'master')).attributes['minidc.node.ip'], '127.0.1.1');
+    assert.equal((await point('mesos.stats.system.load_1min', 'agent')).attributes['minidc.node.ip'], '127.0.2.1');
+    // The sample app's three tasks, as the master and the agent count them; a summary's quantiles; a counter.
+    await eventually('mesos.cluster.tasks_running = 3', () =>
+      receiver.points.find((p) => p.metric === 'mesos.cluster.tasks_running' && p.value === 3 && p.attributes['minidc.node.role'] === 'master'),
+    );
+    await eventually('mesos.slave.tasks_running = 3', () =>
+      receiver.points.find((p) => p.metric === 'mesos.slave.tasks_running' && p.value === 3 && p.attributes['minidc.node.role'] === 'agent'),
+    );
+    const store = await eventually('a registrar write-time quantile', () =>
+      receiver.points.find((p) => p.metric === 'mesos.registrar.state_store_ms' && p.attributes.quantile !== undefined),
+    );
+    assert.equal(store.type, 'gauge');
+    assert.equal(store.unit, 'ms', 'the source unit: the Prometheus scale to seconds is not applied');
+    const counter = await eventually('a counter', () => receiver.points.find((p) => p.type === 'sum' && p.metric.startsWith('mesos.')));
+    assert.deepEqual([counter.monotonic, counter.temporality], [true, 2], `${counter.metric} is a cumulative monotonic sum`);
     const seen = receiver.points.filter((p) => p.metric === 'mesos.stats.system.load_1min').length;
     await eventually('a further export a second later', () =>
       receiver.points.filter((p) => p.metric === 'mesos.stats.system.load_1min').length > seen ? true : undefined,

@@ -90,6 +90,14 @@ const STORE: MetricDeclaration = {
   help: 'Registry write time.',
   unit: 'ms',
 };
+const DNS_TIME: MetricDeclaration = {
+  prometheusName: 'minidc_dns_request_duration_seconds',
+  dottedName: 'minidc.dns.request_duration_ms',
+  type: 'histogram',
+  help: 'Query to reply.',
+  unit: 'ms',
+  prometheusScale: 0.001,
+};
 const LATER: MetricDeclaration = { prometheusName: 'minidc_later', dottedName: 'minidc.later', type: 'gauge', help: 'Appears later.' };
 
 let receiver: OtlpReceiver;
@@ -109,6 +117,10 @@ before(async () => {
     { metric: STORE, labels: { quantile: '0.99' }, value: 9 },
     { metric: STORE, part: 'count', value: 12 },
     { metric: STORE, part: 'sum', value: 30 },
+    { metric: DNS_TIME, part: 'bucket', labels: { le: '1' }, value: 4 },
+    { metric: DNS_TIME, part: 'bucket', labels: { le: '+Inf' }, value: 5 },
+    { metric: DNS_TIME, part: 'count', value: 5 },
+    { metric: DNS_TIME, part: 'sum', value: 3.5 },
   ];
   const reader = new PeriodicExportingMetricReader({
     exporter: new OTLPMetricExporter({ url: `${receiver.url}/v1/metrics` }),
@@ -123,7 +135,7 @@ before(async () => {
       if (samples instanceof Error) throw samples;
       return samples;
     },
-    { meter: provider.getMeter('test'), log: (level, message) => logged.push(`${level}: ${message}`) },
+    { meter: provider.getMeter('test'), log: (level, message) => logged.push(`${level}: ${message}`), attributes: { 'minidc.node.ip': '127.0.1.1' } },
   );
   assert.equal(scrapes, 1, 'the first scrape, which names the instruments');
 });
@@ -141,10 +153,11 @@ async function latest(metric: string, where: (p: ReceivedPoint) => boolean = () 
 
 test('gauges keep their dotted name, unit and value; a metric without one its Prometheus name; labels are attributes', async () => {
   const load = await latest('mesos.stats.system.load_1min');
-  assert.deepEqual([load.type, load.unit, load.value, load.attributes], ['gauge', '1', 0.5, {}]);
+  assert.deepEqual([load.type, load.unit, load.value, load.attributes], ['gauge', '1', 0.5, { 'minidc.node.ip': '127.0.1.1' }]);
   const host = await latest('minidc_collector_up', (p) => p.attributes.collector === 'host');
   const master = await latest('minidc_collector_up', (p) => p.attributes.collector === 'mesos_master');
   assert.deepEqual([host.type, host.value, master.value], ['gauge', 1, 0]);
+  assert.deepEqual(host.attributes, { 'minidc.node.ip': '127.0.1.1', collector: 'host' }, "the options' attributes join the labels");
 });
 
 test('counters are cumulative monotonic sums with the absolute value', async () => {
@@ -159,6 +172,14 @@ test('a summary is a gauge per quantile plus .count and .sum', async () => {
   assert.deepEqual([p50.type, p50.unit, p50.value, p99.value], ['gauge', 'ms', 1.5, 9]);
   assert.equal((await latest('mesos.registrar.state_store_ms.count')).value, 12);
   assert.equal((await latest('mesos.registrar.state_store_ms.sum')).value, 30);
+});
+
+test('a histogram is cumulative .bucket counters by `le` plus .count and .sum, in the source unit', async () => {
+  const le1 = await latest('minidc.dns.request_duration_ms.bucket', (p) => p.attributes.le === '1');
+  const inf = await latest('minidc.dns.request_duration_ms.bucket', (p) => p.attributes.le === '+Inf');
+  assert.deepEqual([le1.type, le1.monotonic, le1.temporality, le1.unit, le1.value, inf.value], ['sum', true, 2, 'ms', 4, 5]);
+  assert.equal((await latest('minidc.dns.request_duration_ms.count')).value, 5);
+  assert.equal((await latest('minidc.dns.request_duration_ms.sum')).value, 3.5, 'not scaled to seconds: that is Prometheus-only');
 });
 
 test('values follow the scrape; a metric first seen later is exported from then on', async () => {

@@ -1,0 +1,25 @@
+/** minidc's own series: unit health from each node's unit registry, and the scrape's view of its collectors. */
+import { derivedEntry, type CatalogueEntry } from './catalogue-entry.ts';
+
+export const UNIT_HEALTH = derivedEntry(['units'], 'gauge', 'minidc.unit.health', "A unit's health as dcos-diagnostics reports it: 0 healthy, 1 unhealthy.", {
+  labelNames: ['node', 'unit'],
+  derivation: "the node's unit registry (systemd properties: load, active and sub state, exit status)",
+});
+
+export const COLLECTOR_UP = derivedEntry(['scrape'], 'gauge', 'minidc.collector.up', 'Whether the collector succeeded on this scrape (1) or failed or timed out (0).', {
+  labelNames: ['collector'],
+  derivation: 'the collector registry',
+});
+
+export const COLLECTOR_DURATION = derivedEntry(['scrape'], 'gauge', 'minidc.collector.duration_seconds', 'How long the collector took on this scrape (up to its timeout).', {
+  unit: 's',
+  labelNames: ['collector'],
+  derivation: 'the collector registry',
+});
+
+export const SCRAPE_DURATION = derivedEntry(['scrape'], 'gauge', 'minidc.scrape.duration_seconds', 'How long collecting this scrape took, all collectors included.', {
+  unit: 's',
+  derivation: 'the metrics server',
+});
+
+export const MINIDC_ENTRIES: readonly CatalogueEntry[] = [UNIT_HEALTH, COLLECTOR_UP, COLLECTOR_DURATION, SCRAPE_DURATION];

@@ -1,0 +1,65 @@
+/**
+ * Which collectors a node runs, by role, from the node's endpoints (endpoints.json's names): a master node reads
+ * its master's snapshot and roles and Mesos-DNS; an agent node its agent's snapshot and containers; every node its
+ * DNS forwarder, its VIP layer, its host and its units. Endpoints are looked up at each scrape, so collectors can
+ * be built before the components bind.
+ */
+import type { Collector } from '../collector.ts';
+import { entriesOf } from '../catalogue/catalogue.ts';
+import { HostCollector } from '../host/host-collector.ts';
+import { containersCollector, mesosAgentCollector, mesosMasterCollector, mesosRolesCollector } from '../mesos/mesos-collectors.ts';
+import { SnapshotCollector } from '../snapshot/snapshot-collector.ts';
+import { unitHealthCollector } from '../units/unit-health-collector.ts';
+import type { UnitReader } from '../../runtime/units/unit-reader.ts';
+
+export type NodeRole = 'master' | 'agent' | 'agent_public';
+
+export interface NodeCollectorOptions {
+  role: NodeRole;
+  /** The node's address, the `node` label of its unit health. */
+  ip: string;
+  /** The node's endpoints as endpoints.json names them, read at each scrape. */
+  endpoints: () => Readonly<Record<string, string>>;
+  units: UnitReader;
+  /** Directory whose filesystem the host collector reports (the node's data dir). */
+  dataDir: string;
+  /** Told about snapshot keys the catalogue does not cover (the catalogue test). */
+  onUnknownKeys?: (collector: string, keys: readonly string[]) => void;
+}
+
+export interface NodeCollectors {
+  readonly collectors: Collector[];
+  readonly host: HostCollector;
+}
+
+export function nodeCollectors(options: NodeCollectorOptions): NodeCollectors {
+  const endpoint = (name: string) => () => options.endpoints()[name];
+  const unknown = (collector: string) =>
+    options.onUnknownKeys === undefined ? {} : { onUnknownKeys: (keys: readonly string[]) => options.onUnknownKeys!(collector, keys) };
+  const flat = (name: string, source: 'mesos_dns' | 'dns_forwarder' | 'l4lb', endpointName: string, path: string) =>
+    new SnapshotCollector({
+      name,
+      url: () => {
+        const base = options.endpoints()[endpointName];
+        return base === undefined ? undefined : `${base}${path}`;
+      },
+      entries: entriesOf(source),
+      ...unknown(name),
+    });
+  const host = new HostCollector({ directory: options.dataDir });
+  const collectors: Collector[] = [];
+  if (options.role === 'master') {
+    // The host collector reads the same machine, with the data dir's disk too: the snapshot's system/* is left to it.
+    collectors.push(mesosMasterCollector({ url: endpoint('mesos'), includeSystem: false, ...unknown('mesos_master') }));
+    collectors.push(mesosRolesCollector({ url: endpoint('mesos') }));
+    collectors.push(flat('mesos_dns', 'mesos_dns', 'mesos_dns', '/metrics/snapshot'));
+  } else {
+    collectors.push(mesosAgentCollector({ url: endpoint('mesos'), includeSystem: false, ...unknown('mesos_agent') }));
+    collectors.push(containersCollector({ url: endpoint('mesos') }));
+  }
+  collectors.push(flat('dns_forwarder', 'dns_forwarder', 'dns_forwarder_api', '/v1/metrics'));
+  collectors.push(flat('l4lb', 'l4lb', 'l4lb', '/metrics'));
+  collectors.push(host);
+  collectors.push(unitHealthCollector({ node: options.ip, units: options.units }));
+  return { collectors, host };
+}
