@@ -8,6 +8,12 @@ import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
 import { createHttpServer, journalInternalErrors } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import type { UnitBehavior } from '../runtime/units/unit.ts';
+import type { Sample } from '../collectors/metric.ts';
+
+/** The unit's behaviour, with the node's samples for the OpenTelemetry export (app/otel-export-service.ts). */
+export interface TelegrafBehavior extends UnitBehavior {
+  samples(): Promise<Sample[]>;
+}
 
 export const TELEGRAF_UNIT = 'dcos-telegraf.service';
 
@@ -29,12 +35,16 @@ export const telegrafService: NodeServiceDescriptor = {
       createServer: (log) => createHttpServer({ onInternalError: journalInternalErrors(log) }),
       listen: listenHttp,
     });
-    const behavior: UnitBehavior = {
+    const behavior: TelegrafBehavior = {
       start: async (ctx) => {
         await metrics.start(ctx);
         publish('metrics', metrics.url!);
       },
       stop: () => metrics.stop(),
+      samples: async () => {
+        if (metrics.nodeScrape === undefined) throw new Error(`${TELEGRAF_UNIT} is not running`);
+        return metrics.nodeScrape.samples();
+      },
     };
     return behavior;
   },

@@ -9,9 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { HierarchicalAllocator, MAX_REFUSE_SECONDS } from '../runtime/allocator/hierarchical-allocator.ts';
-import { Resources } from '../runtime/mesos/resources.ts';
-import { seededRandom } from '../runtime/allocator/seeded-random.ts';
+import { declineOffersCluster } from './decline-offers.ts';
 import { percentile } from '../runtime/metrics/windowed-timer.ts';
 
 const POINTS = ['1000x100', '10000x1000', '50000x1000'];
@@ -29,37 +27,19 @@ interface PointResult {
 
 function runPoint(point: string, rounds: number): PointResult {
   const [agents, frameworks] = point.split('x').map(Number) as [number, number];
-  let now = 0;
-  const allocator = new HierarchicalAllocator({ clock: { now: () => now }, random: seededRandom(42) });
-  const fwIds = Array.from({ length: frameworks }, (_, i) => `framework-${i}`);
-  for (const id of fwIds) allocator.addFramework(id, ['*']);
-
-  const total = Resources.parse('cpus:24;mem:4096;disk:4096;ports:[31000-32000]');
-  const base = Resources.parse('cpus:16;mem:2014;disk:1024');
-  const started = performance.now();
-  for (let a = 0; a < agents; a++) {
-    // 16 single-port ranges per agent, spread over the port range.
-    const ports = Array.from({ length: 16 }, (_, k) => `${31000 + a % 50 + k * 60}-${31000 + a % 50 + k * 60}`);
-    const used = base.plus(Resources.parse(`ports:[${ports.join(',')}]`));
-    allocator.addAgent(`agent-${a}`, total, [[fwIds[a % frameworks]!, '*', used]]);
-  }
-  const addMs = performance.now() - started;
-
+  const cluster = declineOffersCluster(agents, frameworks);
   const times: number[] = [];
   let offersPerRound = 0;
   for (let r = 0; r < rounds; r++) {
-    const t0 = performance.now();
-    const offers = allocator.allocate();
-    times.push(performance.now() - t0);
-    offersPerRound = offers.length;
-    for (const o of offers) allocator.recover(o.framework, o.agent, o.role, o.resources, MAX_REFUSE_SECONDS * 10);
-    now += 1000;
+    const { ms, offers } = cluster.round();
+    times.push(ms);
+    offersPerRound = offers;
   }
   const sorted = [...times].sort((x, y) => x - y);
   return {
     point,
     rounds,
-    addMs,
+    addMs: cluster.addMs,
     medianMs: percentile(sorted, 0.5),
     p90Ms: percentile(sorted, 0.9),
     offersPerRound,

@@ -24,6 +24,7 @@ import { shuffle } from './seeded-random.ts';
 import { AllocatorMetrics } from './allocator-metrics.ts';
 import type { Clock } from '../time/clock.ts';
 import { systemTime } from '../time/system-time.ts';
+import { endSpan, startSpan } from '../telemetry/tracer.ts';
 
 export const DEFAULT_ALLOCATION_INTERVAL_MS = 1000;
 /** Mesos's Filters.refuse_seconds default. */
@@ -387,6 +388,7 @@ export class HierarchicalAllocator {
   /** Runs one allocation cycle over the given agents (all agents by default) and returns the offers made. */
   allocate(candidates?: Iterable<string>): Offer[] {
     const started = performance.now();
+    const span = startSpan('allocator.allocation_cycle');
     this.filters.expire(this.clock.now(), true);
     const agentIds: string[] = [];
     for (const id of candidates ?? this.agents.keys()) {
@@ -515,6 +517,7 @@ export class HierarchicalAllocator {
           offers.push({ framework: fw, agent, role, resources: byAgent.get(agent)! });
     this.filters.expire(this.clock.now());
     this.metrics.recordRun(performance.now() - started);
+    endSpan(span, { 'allocator.agents': agentIds.length, 'allocator.frameworks': this.frameworks.size, 'allocator.offers': offers.length });
     return offers;
   }
 

@@ -13,6 +13,7 @@ import type { UnitLog } from '../units/unit-log.ts';
 import { HttpError } from './http-error.ts';
 import { acceptEmptyJsonBodies, readBooleanQueryCaseInsensitively } from './lenient-requests.ts';
 import { clientErrorHandler, DEFAULT_MAX_URL_LENGTH, rejectLongUrls } from './request-limits.ts';
+import { traceRequests } from '../telemetry/http-tracing.ts';
 
 export interface HttpServerOptions {
   /** Largest request body accepted (bytes); larger ones get 413. Default 1 MiB. */
@@ -52,6 +53,7 @@ export function createHttpServer(options: HttpServerOptions = {}): FastifyInstan
       headersTimeout: headersTimeoutMs,
     },
   });
+  traceRequests(app);
   rejectLongUrls(app, maxUrlLength);
   acceptEmptyJsonBodies(app);
   app.addHook('onRoute', readBooleanQueryCaseInsensitively);

@@ -8,6 +8,7 @@
 import type { Timers } from '../time/clock.ts';
 import { healthCheckKind, type HealthCheck } from './health-checks.ts';
 import { runProbe, type Probe, type ProbeResult } from './health-probes.ts';
+import { endSpan, startSpan } from '../telemetry/tracer.ts';
 
 export interface HealthCheckResult {
   alive: boolean;
@@ -114,6 +115,7 @@ export class HealthMonitor {
     const timeoutMs = (check.timeoutSeconds > 0 ? check.timeoutSeconds : check.intervalSeconds) * 1000;
     const cwd = this.options.commandCwd();
     c.inFlight = true;
+    const span = startSpan('marathon.health_check', { 'marathon.task.id': task.taskId, 'marathon.health_check.protocol': check.protocol });
     let result: ProbeResult;
     try {
       result = await this.probe(
@@ -134,6 +136,7 @@ export class HealthMonitor {
     } finally {
       c.inFlight = false;
     }
+    endSpan(span, { 'marathon.health_check.healthy': result.healthy }, result.healthy ? undefined : result.cause);
     if (this.watched.get(task.taskId) !== task) return;
     const now = this.options.now();
     const before = c.result?.alive;

@@ -19,6 +19,7 @@ import {
   subtractQuantities,
 } from '../mesos/resources.ts';
 import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import { beginTaskLaunchSpan, taskLaunchSpanState } from '../telemetry/task-launch-spans.ts';
 import type { TaskStatus, TaskStatusReason } from '../mesos/task-status.ts';
 import type { AgentEndpoint, AgentInfo, AgentSession, RunningTaskReport } from '../mesos/agent-api.ts';
 import { Mailbox } from './mailbox.ts';
@@ -957,6 +958,7 @@ export class Master {
       }
       remaining = remaining.minus(launch.resources);
       const task = new TaskRecord(launch.taskId, fw.id, agent.id, role, launch);
+      beginTaskLaunchSpan(task, { 'mesos.task.id': task.id, 'mesos.task.name': task.name, 'mesos.framework.id': fw.id, 'mesos.agent.id': agent.id });
       this.countTask(fw, undefined, 'TASK_STAGING');
       this.attachTask(fw, agent, task);
       this.allocator.offeredToAllocated(agent.id, role, launch.resources);
@@ -1013,6 +1015,7 @@ export class Master {
   private transition(task: TaskRecord, status: TaskStatus, retire = true): void {
     const from = task.state;
     task.apply(status);
+    taskLaunchSpanState(task, status.state);
     this.countTask(this.frameworks.get(task.frameworkId), from, status.state, status.source, status.reason);
     this.changed();
     if (!retire) return;

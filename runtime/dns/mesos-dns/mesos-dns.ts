@@ -25,6 +25,7 @@ import type { GeneratorConfig } from './record-generator.ts';
 import { generateRecords } from './record-generator.ts';
 import { RecordSet, srvText } from './record-set.ts';
 import { ReloadLoop } from './reload-loop.ts';
+import { inSpan } from '../../telemetry/tracer.ts';
 import { readState } from './state-source.ts';
 import { TaskHashCache } from './zbase32.ts';
 import type { MesosDnsMetricKey } from './mesos-dns-metrics.ts';
@@ -130,7 +131,7 @@ export class MesosDns {
       maxForwardsInFlight: c.maxForwardsInFlight,
     };
     this.loop = new ReloadLoop({
-      reload: (signal) => this.reload(signal),
+      reload: (signal) => inSpan('mesos_dns.zone_rebuild', () => this.reload(signal)),
       intervalMs: c.refreshSeconds * 1000,
       debounceMs: c.notifyDebounceMs,
       onError: (e) => {
