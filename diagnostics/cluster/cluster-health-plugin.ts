@@ -23,9 +23,11 @@ export interface ClusterHealthPluginOptions {
   freshPullWaitMs?: number;
 }
 
-const ID_PATTERN = '^[A-Za-z0-9@._:-]{1,256}$';
-const unitParam = { type: 'string', pattern: ID_PATTERN, maxLength: 256 } as const;
-const nodeParam = { type: 'string', pattern: ID_PATTERN, maxLength: 256 } as const;
+// Unit names and node addresses only: no '/', '%' or spaces, so no id can walk out of its route. fastify's
+// maxParamLength (100) answers a longer one with 414 before the schema sees it.
+const ID_PATTERN = '^[A-Za-z0-9@._:-]{1,100}$';
+const unitParam = { type: 'string', pattern: ID_PATTERN } as const;
+const nodeParam = unitParam;
 const querySchema = {
   type: 'object',
   properties: { cache: { type: 'string', maxLength: 32 } },
