@@ -42,10 +42,13 @@ export const diagnosticsService: NodeServiceDescriptor = {
   endpoints: ['diagnostics'],
   create: ({ cluster, node, port, publish }) => {
     const isMaster = node.role === 'master';
-    // Where the master reaches a node's diagnostics: the embedded cluster knows; otherwise DC/OS's ports.
-    const nodeUrl = (ref: ClusterNodeRef): string | undefined =>
-      cluster.nodes.find((n) => n.ip === ref.ip)?.endpoints.diagnostics ??
-      `http://${ref.ip}:${ref.role === 'master' ? STANDARD_PORTS.diagnosticsMaster : STANDARD_PORTS.diagnosticsAgent}`;
+    // Where the master reaches a node's diagnostics: an embedded node's endpoint (unknown until its unit bound);
+    // a node from elsewhere on DC/OS's ports.
+    const nodeUrl = (ref: ClusterNodeRef): string | undefined => {
+      const embedded = cluster.nodes.find((n) => n.ip === ref.ip);
+      if (embedded) return embedded.endpoints.diagnostics;
+      return `http://${ref.ip}:${ref.role === 'master' ? STANDARD_PORTS.diagnosticsMaster : STANDARD_PORTS.diagnosticsAgent}`;
+    };
     const diagnostics = new DiagnosticsUnit({
       units: node.units.reader(),
       identity: () => ({
