@@ -48,7 +48,6 @@ export class ClusterHealthPuller {
     this.abort = new AbortController();
     this.stopLoop = this.options.time.every(this.options.intervalMs ?? DEFAULT_PULL_INTERVAL_MS, () => this.running ?? this.pull(), {
       immediately: true,
-      onError: (err) => this.options.onError?.(err),
     });
   }
 
@@ -63,16 +62,10 @@ export class ClusterHealthPuller {
   /** A fresh pull (`?cache=0`): one starting after the pull under way, if any; concurrent callers share it. */
   pullNow(): Promise<void> {
     if (this.running === undefined) return this.pull();
-    this.queued ??= this.running.then(
-      () => {
-        this.queued = undefined;
-        return this.pull();
-      },
-      () => {
-        this.queued = undefined;
-        return this.pull();
-      },
-    );
+    this.queued ??= this.running.then(() => {
+      this.queued = undefined;
+      return this.pull();
+    });
     return this.queued;
   }
 
@@ -82,9 +75,12 @@ export class ClusterHealthPuller {
   }
 
   private pull(): Promise<void> {
-    const run = this.pullAll().finally(() => {
-      if (this.running === run) this.running = undefined;
-    });
+    // Never rejects: a pull that fails as a whole is reported, and the last report stays what is served.
+    const run = this.pullAll()
+      .catch((err: unknown) => this.options.onError?.(err))
+      .finally(() => {
+        if (this.running === run) this.running = undefined;
+      });
     this.running = run;
     return run;
   }

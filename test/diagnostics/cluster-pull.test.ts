@@ -114,17 +114,18 @@ test('a stalled node delays no other; unreachable, non-200 and non-health nodes 
   assert.match(final.UpdatedTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 });
 
-test('a node that never answers is 3 after its timeout; in-flight requests stay within the concurrency bound', { timeout: 60_000 }, async (t) => {
+test('in-flight requests stay within the concurrency bound', { timeout: 60_000 }, async (t) => {
   let inFlight = 0;
   let maxInFlight = 0;
-  const held: ServerResponse[] = [];
   const { server, url } = await serve('127.0.4.1', (req, res) => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    res.on('close', () => inFlight--);
-    if (req.url!.includes('hang')) return void held.push(res);
-    // Answer a little later so requests overlap whenever the bound allows it.
-    setTimeout(() => json(body('127.0.4.1', 'agent', 0))(req, res), 50);
+    // Answer a little later so requests overlap whenever the bound allows; counted out as the answer is written
+    // (the puller can only ask again after it has read one).
+    setTimeout(() => {
+      inFlight--;
+      json(body('127.0.4.1', 'agent', 0))(req, res);
+    }, 50);
   });
   t.after(() => {
     server.closeAllConnections();
@@ -133,18 +134,59 @@ test('a node that never answers is 3 after its timeout; in-flight requests stay 
   const refs: ClusterNodeRef[] = Array.from({ length: 12 }, (_, i) => ({ ip: `10.0.0.${i + 1}`, role: 'agent', mesosId: `S${i}`, leader: false }));
   const puller = new ClusterHealthPuller({
     discovery: { nodes: async () => refs },
-    // Every fake node is one server; the path tells the hanging one apart.
-    nodeUrl: (n) => `${url}/${n.ip === '10.0.0.1' ? 'hang' : 'ok'}/${n.ip}`,
+    // Every fake node is the one server.
+    nodeUrl: (n) => `${url}/${n.ip}`,
     time: systemTime,
     intervalMs: 3_600_000,
-    timeoutMs: 500,
     concurrency: 3,
   });
   t.after(() => puller.stop());
   await puller.pullNow();
-  const report = puller.report();
-  assert.equal(report.Nodes!['10.0.0.1']!.Health, 3);
-  assert.equal(Object.values(report.Nodes!).filter((n) => n.Health === 0).length, 11);
+  assert.equal(Object.values(puller.report().Nodes!).filter((n) => n.Health === 0).length, 12);
   assert.ok(maxInFlight <= 3, `at most 3 requests at once, saw ${maxInFlight}`);
   assert.ok(maxInFlight >= 2, `requests overlap, saw ${maxInFlight}`);
+});
+
+test('a node that never answers is 3 once its timeout cuts it', { timeout: 30_000 }, async (t) => {
+  const { server, url } = await serve('127.0.4.3', () => {});
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const puller = new ClusterHealthPuller({
+    discovery: { nodes: async () => [{ ip: '127.0.4.3', role: 'agent', mesosId: 'S0', leader: false }] },
+    nodeUrl: () => url,
+    time: systemTime,
+    intervalMs: 3_600_000,
+    timeoutMs: 300,
+  });
+  t.after(() => puller.stop());
+  await puller.pullNow();
+  assert.equal(puller.report().Nodes!['127.0.4.3']!.Health, 3);
+});
+
+test('a pull whose discovery throws is reported and keeps the last report', { timeout: 30_000 }, async (t) => {
+  const { server, url } = await serve('127.0.4.2', json(body('127.0.4.2', 'agent', 0)));
+  t.after(() => server.close());
+  let fail = false;
+  const errors: string[] = [];
+  const puller = new ClusterHealthPuller({
+    discovery: {
+      nodes: async () => {
+        if (fail) throw new Error('no master');
+        return [{ ip: '127.0.4.2', role: 'agent', mesosId: 'S0', leader: false }];
+      },
+    },
+    nodeUrl: () => url,
+    time: systemTime,
+    intervalMs: 3_600_000,
+    onError: (err) => errors.push((err as Error).message),
+  });
+  t.after(() => puller.stop());
+  await puller.pullNow();
+  const before = puller.report();
+  fail = true;
+  await puller.pullNow();
+  assert.deepEqual(errors, ['no master']);
+  assert.deepEqual(puller.report(), before);
 });
