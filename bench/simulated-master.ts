@@ -75,6 +75,7 @@ export async function startSimulatedMaster(options: SimulatedMasterOptions): Pro
         s.statusUpdate(fw.id, status('TASK_RUNNING', ip, task.taskId));
       },
       killTask: (fwId, taskId) => sessions.get(id)!.statusUpdate(fwId, status('TASK_KILLED', ip, taskId)),
+      frameworkMessage: () => {},
       shutdownFramework: () => {},
       shutdown: () => {},
     };

@@ -16,13 +16,19 @@ function readInput(file: string): string {
 }
 
 /** Prints one line to stderr and exits non-zero: the CLI's only way of failing. */
-function fail(message: string): never {
+export function fail(message: string): never {
   process.stderr.write(`minidc: ${message}\n`);
   process.exit(1);
 }
 
-/** `services`: what `minidc start` places on the nodes (the composition root passes the runtime's plus the suite's). */
-export function buildProgram(services: readonly NodeServiceDescriptor[] = RUNTIME_SERVICES): Command {
+/** Adds a command to the program: how the composition root adds the suite's commands (runtime/ imports no observer). */
+export type CommandInstaller = (program: Command) => void;
+
+/**
+ * `services`: what `minidc start` places on the nodes (the composition root passes the runtime's plus the suite's);
+ * `commands`: the suite's own commands (`minidc collect`).
+ */
+export function buildProgram(services: readonly NodeServiceDescriptor[] = RUNTIME_SERVICES, commands: readonly CommandInstaller[] = []): Command {
   const program = new Command();
   program
     .name('minidc')
@@ -80,11 +86,16 @@ export function buildProgram(services: readonly NodeServiceDescriptor[] = RUNTIM
         throw err;
       }
     });
+  for (const install of commands) install(program);
   return program;
 }
 
-export async function main(argv: string[], services: readonly NodeServiceDescriptor[] = RUNTIME_SERVICES): Promise<void> {
-  const program = buildProgram(services);
+export async function main(
+  argv: string[],
+  services: readonly NodeServiceDescriptor[] = RUNTIME_SERVICES,
+  commands: readonly CommandInstaller[] = [],
+): Promise<void> {
+  const program = buildProgram(services, commands);
   program.exitOverride();
   try {
     await program.parseAsync(argv);

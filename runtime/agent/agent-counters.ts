@@ -21,7 +21,12 @@ export const AGENT_COUNTER_METRICS = new MetricKeys('agent counters', {
     ...[...ACTIVE, ...COUNTED].map(taskStateKey),
     'slave/registered',
     'slave/valid_status_updates',
+    'slave/invalid_status_updates',
+    'slave/recovery_errors',
+    'slave/valid_framework_messages',
+    'slave/invalid_framework_messages',
     'slave/container_launch_errors',
+    'slave/executors_registering',
     'slave/executors_running',
     'slave/executors_terminating',
     'slave/executors_terminated',
@@ -31,6 +36,13 @@ export const AGENT_COUNTER_METRICS = new MetricKeys('agent counters', {
 export class AgentCounters {
   registered = false;
   validStatusUpdates = 0;
+  /** Updates dropped because they do not fit their task (already terminal, a step back, another task's id). */
+  invalidStatusUpdates = 0;
+  /** Checkpointed task runs that could not be read when the agent recovered after a restart. */
+  recoveryErrors = 0;
+  /** Framework messages handed to a running executor / dropped (no such framework or executor, or not running). */
+  validFrameworkMessages = 0;
+  invalidFrameworkMessages = 0;
   containerLaunchErrors = 0;
   executorsTerminated = 0;
   private readonly byState = new Map<TaskState, number>([...ACTIVE, ...COUNTED].map((s) => [s, 0]));
@@ -53,9 +65,15 @@ export class AgentCounters {
     for (const [s, n] of this.byState) w.set(taskStateKey(s), n);
     w.set('slave/registered', this.registered ? 1 : 0);
     w.set('slave/valid_status_updates', this.validStatusUpdates);
+    w.set('slave/invalid_status_updates', this.invalidStatusUpdates);
+    w.set('slave/recovery_errors', this.recoveryErrors);
+    w.set('slave/valid_framework_messages', this.validFrameworkMessages);
+    w.set('slave/invalid_framework_messages', this.invalidFrameworkMessages);
     w.set('slave/container_launch_errors', this.containerLaunchErrors);
-    // Command tasks run one executor each, so executors follow the tasks.
-    w.set('slave/executors_running', this.tasks('TASK_STAGING') + this.tasks('TASK_STARTING') + this.tasks('TASK_RUNNING'));
+    // Command tasks run one executor each, so executors follow the tasks. An executor is registering (Mesos's
+    // REGISTERING) from its launch until its first update: its task is still STAGING; it runs from STARTING on.
+    w.set('slave/executors_registering', this.tasks('TASK_STAGING'));
+    w.set('slave/executors_running', this.tasks('TASK_STARTING') + this.tasks('TASK_RUNNING'));
     w.set('slave/executors_terminating', this.tasks('TASK_KILLING'));
     w.set('slave/executors_terminated', this.executorsTerminated);
   }

@@ -24,7 +24,7 @@ import { signalProcessGroup } from './process-group.ts';
 import { isRunning, processIdentity } from './process-identity.ts';
 import { TaskCheckpointStore, type TaskCheckpoint } from './task-checkpoint.ts';
 import type { TaskSpec } from './task-spec.ts';
-import { isTerminal, type TaskState } from '../mesos/task-state.ts';
+import { canTransition, isTerminal, type TaskState } from '../mesos/task-state.ts';
 import type { TaskStatus } from '../mesos/task-status.ts';
 
 /** Mesos's `--recover`: re-attach to the tasks a previous agent process left running, or kill them. */
@@ -205,6 +205,9 @@ export class Agent {
         const task = this.frameworks.get(frameworkId)?.tasks.get(taskId);
         if (task) void this.options.executor.kill(taskId, graceMs);
       },
+      frameworkMessage: (frameworkId, executorId) => {
+        if (this.online) this.frameworkMessage(frameworkId, executorId);
+      },
       shutdownFramework: (frameworkId) => {
         if (!this.online) return;
         const fw = this.frameworks.get(frameworkId);
@@ -215,6 +218,30 @@ export class Agent {
         this.stop();
       },
     };
+  }
+
+  /**
+   * A framework's message for an executor: valid when the executor is running (registered, not terminating), as
+   * Mesos's agent decides. minidc's executors are command executors, which ignore the data as Mesos's does.
+   */
+  private frameworkMessage(frameworkId: string, executorId: string): void {
+    // A command executor has its task's id, so the executor is found by task id.
+    const candidate = this.frameworks.get(frameworkId)?.tasks.get(executorId);
+    const task = candidate?.executorId === executorId ? candidate : undefined;
+    const running = task !== undefined && (task.state === 'TASK_STARTING' || task.state === 'TASK_RUNNING');
+    if (running) this.counters.validFrameworkMessages++;
+    else {
+      this.counters.invalidFrameworkMessages++;
+      const why = task === undefined ? 'no such executor' : `its task is ${task.state}`;
+      this.log(`dropped a message from framework ${frameworkId} for executor ${executorId}: ${why}`, PRIORITY.warning);
+    }
+  }
+
+  /** What an executor of this agent sends its framework (through the master); false when the agent is not registered. */
+  executorMessage(frameworkId: string, executorId: string, data: Uint8Array): boolean {
+    if (!this.online || !this.session) return false;
+    this.session.executorMessage(frameworkId, executorId, data);
+    return true;
   }
 
   private runTask(framework: FrameworkInfo & { id: string }, role: string, launch: TaskLaunch): void {
@@ -298,6 +325,7 @@ export class Agent {
     const recover = this.options.executor.recover?.bind(this.options.executor);
     if (!store || !recover) return;
     const { tasks, problems } = await store.load(agentId);
+    this.counters.recoveryErrors += problems.length;
     for (const p of problems) this.log(p, PRIORITY.warning);
     const mode = this.options.recover ?? 'reconnect';
     for (const c of tasks) {
@@ -351,6 +379,13 @@ export class Agent {
   }
 
   private onStatus(fw: AgentFramework, task: AgentTask, status: TaskStatus): void {
+    const invalid = invalidUpdate(fw, task, status);
+    if (invalid !== undefined) {
+      // Like Mesos's agent: an update that does not fit the task is dropped and counted, never forwarded.
+      this.counters.invalidStatusUpdates++;
+      this.log(`dropped an invalid status update ${status.state} for task ${task.launch.taskId}: ${invalid}`, PRIORITY.warning);
+      return;
+    }
     this.record(fw, task, status);
     const update = { frameworkId: fw.info.id, status };
     const store = this.checkpoints;
@@ -383,6 +418,14 @@ export class Agent {
       if (fw.completed.length > this.maxCompleted) fw.completed.shift();
     }
   }
+}
+
+/** Why `status` cannot be an update of `task` (undefined when it can): a task no longer live, another task's id, a step back. */
+function invalidUpdate(fw: AgentFramework, task: AgentTask, status: TaskStatus): string | undefined {
+  if (status.taskId !== task.launch.taskId) return `it is for task ${status.taskId}`;
+  if (isTerminal(task.state) || fw.tasks.get(task.launch.taskId) !== task) return `the task is already ${task.state}`;
+  if (!canTransition(task.state, status.state)) return `a task cannot go from ${task.state} to ${status.state}`;
+  return undefined;
 }
 
 /** Host ports in the order Mesos lists them (ascending ranges), which is the order of PORT0, PORT1, … */

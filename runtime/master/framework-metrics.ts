@@ -6,12 +6,12 @@ import { isTerminal, TASK_STATES, type TaskState } from '../mesos/task-state.ts'
 import { MetricKeys } from '../metrics/metric-keys.ts';
 import { taskStateKeyPart } from '../metrics/task-state-keys.ts';
 
-export type SchedulerCall = 'subscribe' | 'teardown' | 'accept' | 'decline' | 'revive' | 'kill' | 'reconcile' | 'suppress';
-export type SchedulerEvent = 'subscribed' | 'offers' | 'rescind' | 'update' | 'error';
+export type SchedulerCall = 'subscribe' | 'teardown' | 'accept' | 'decline' | 'revive' | 'kill' | 'reconcile' | 'suppress' | 'message';
+export type SchedulerEvent = 'subscribed' | 'offers' | 'rescind' | 'update' | 'error' | 'message';
 export type OfferOutcome = 'sent' | 'accepted' | 'declined' | 'rescinded';
 
-const CALLS: readonly SchedulerCall[] = ['subscribe', 'teardown', 'accept', 'decline', 'revive', 'kill', 'reconcile', 'suppress'];
-const EVENTS: readonly SchedulerEvent[] = ['subscribed', 'offers', 'rescind', 'update', 'error'];
+const CALLS: readonly SchedulerCall[] = ['subscribe', 'teardown', 'accept', 'decline', 'revive', 'kill', 'reconcile', 'suppress', 'message'];
+const EVENTS: readonly SchedulerEvent[] = ['subscribed', 'offers', 'rescind', 'update', 'error', 'message'];
 const OFFERS: readonly OfferOutcome[] = ['sent', 'accepted', 'declined', 'rescinded'];
 
 /** Every key a framework's metrics publish (`<name>` is the URI-encoded framework name). */

@@ -1,7 +1,7 @@
 /**
  * The master's counters and task gauges, kept as things happen (never reconstructed at snapshot time), under the
  * keys Mesos publishes them with. Only what minidc's master actually does is registered; a key that could only ever
- * read zero is left out rather than published as a stand-in.
+ * read zero is left out rather than published as a stand-in, except the legacy keys Mesos itself pins at zero.
  */
 import { isTerminal, TASK_STATES, type TaskState } from '../mesos/task-state.ts';
 import type { TaskStatusReason, TaskStatusSource } from '../mesos/task-status.ts';
@@ -29,6 +29,11 @@ const MESSAGE_COUNTER_KEYS = [
   'master/messages_revive_offers',
   'master/messages_suppress_offers',
   'master/messages_reconcile_tasks',
+  'master/messages_framework_to_executor',
+  'master/valid_framework_to_executor_messages',
+  'master/invalid_framework_to_executor_messages',
+  'master/valid_executor_to_framework_messages',
+  'master/invalid_executor_to_framework_messages',
   'master/messages_register_slave',
   'master/messages_reregister_slave',
   'master/messages_unregister_slave',
@@ -49,13 +54,20 @@ const MESSAGE_COUNTER_KEYS = [
   'master/slave_unreachable_canceled',
 ] as const;
 
+/**
+ * Mesos still registers these but never increments them since agents are marked unreachable instead of shut down
+ * (src/master/metrics.hpp: "deprecated and will always be zero. Remove in Mesos 2.0"); minidc publishes the same 0s,
+ * and counts the events under master/slave_unreachable_*.
+ */
+const ALWAYS_ZERO_KEYS = ['master/slave_shutdowns_scheduled', 'master/slave_shutdowns_completed', 'master/slave_shutdowns_canceled'] as const;
+
 export const MASTER_COUNTER_KEYS: readonly MasterCounterKey[] = [...MESSAGE_COUNTER_KEYS, ...TERMINAL_TASK_STATES.map(taskStateKey)];
 
 export type MasterCounterKey = (typeof MESSAGE_COUNTER_KEYS)[number] | TaskStateKey;
 
 /** Every key MasterCounters publishes. */
 export const MASTER_COUNTER_METRICS = new MetricKeys('master counters', {
-  fixed: [...MASTER_COUNTER_KEYS, ...ACTIVE_TASK_STATES.map(taskStateKey)],
+  fixed: [...MASTER_COUNTER_KEYS, ...ALWAYS_ZERO_KEYS, ...ACTIVE_TASK_STATES.map(taskStateKey)],
   // Created on first use, as Mesos does.
   templates: ['master/task_<state>/<source>/<reason>'],
 });
@@ -97,6 +109,7 @@ export class MasterCounters {
   snapshot(out: Record<string, number>): void {
     const w = MASTER_COUNTER_METRICS.writer(out);
     for (const [k, v] of this.counters) w.set(k, v);
+    for (const k of ALWAYS_ZERO_KEYS) w.set(k, 0);
     for (const { n, ...params } of this.byReason.values()) w.setTemplate('master/task_<state>/<source>/<reason>', params, n);
     for (const [s, v] of this.active) w.set(taskStateKey(s), v);
   }

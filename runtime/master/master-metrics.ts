@@ -22,6 +22,8 @@ export const MASTER_GAUGE_METRICS = new MetricKeys('master gauges', {
     'master/uptime_secs',
     'master/elected',
     'master/event_queue_messages',
+    'master/event_queue_dispatches',
+    'master/event_queue_http_requests',
     'master/outstanding_offers',
     'master/slaves_connected',
     'master/slaves_disconnected',
@@ -51,6 +53,8 @@ export function collectMasterMetrics(master: Master, out: Record<string, number>
   w.set('master/uptime_secs', master.uptimeSecs);
   w.set('master/elected', master.isRunning ? 1 : 0);
   w.set('master/event_queue_messages', master.pendingMessages);
+  w.set('master/event_queue_dispatches', master.pendingDispatches);
+  w.set('master/event_queue_http_requests', master.pendingHttpRequests);
   w.set('master/outstanding_offers', master.offers.size);
 
   const registered = master.registeredAgents;

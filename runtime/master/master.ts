@@ -209,7 +209,38 @@ export class Master {
     return this.running;
   }
   get pendingMessages(): number {
-    return this.mailbox.pending;
+    return this.mailbox.pending('message');
+  }
+  get pendingDispatches(): number {
+    return this.mailbox.pending('dispatch');
+  }
+  get pendingHttpRequests(): number {
+    return this.mailbox.pending('http_request');
+  }
+
+  /**
+   * Serves an HTTP request on the master's turn, after the events queued before it; rejects with MasterError when
+   * the master stops first. `serve` reads the master between its changes, never in the middle of one.
+   */
+  serveHttp(serve: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stopped = () => reject(new MasterError('master is not running'));
+      if (!this.running) return stopped();
+      const run = () => {
+        try {
+          serve();
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      };
+      this.mailbox.post(run, 'http_request', stopped);
+    });
+  }
+
+  /** A timer of the master fired: its work waits its turn in the queue, as Mesos's delay() dispatches it. */
+  private dispatch(work: () => void): void {
+    this.mailbox.post(work, 'dispatch');
   }
   get totalQuantities(): ReadonlyMap<string, number> {
     return this.totalQ;
@@ -285,11 +316,11 @@ export class Master {
     this.electedTime = this.now() / 1000;
     this.touched();
     this.loop.start();
-    this.stopPings = this.timers.every(this.pingTimeoutMs, () => this.pingAgents());
+    this.stopPings = this.timers.every(this.pingTimeoutMs, () => this.dispatch(() => this.pingAgents()));
     if (this.recoveredAgents.size > 0)
-      this.reregisterTimer = this.timers.setTimeout(() => this.expireRecoveredAgents(), this.reregisterTimeoutMs);
+      this.reregisterTimer = this.timers.setTimeout(() => this.dispatch(() => this.expireRecoveredAgents()), this.reregisterTimeoutMs);
     this.gcUnreachable(registry);
-    this.stopGc = this.timers.every(this.gcIntervalMs, () => this.gcUnreachable());
+    this.stopGc = this.timers.every(this.gcIntervalMs, () => this.dispatch(() => this.gcUnreachable()));
   }
 
   async stop(): Promise<void> {
@@ -503,6 +534,10 @@ export class Master {
       agentId: agent.id,
       statusUpdate: (frameworkId, status) => {
         if (current()) this.statusUpdate(agent, frameworkId, status);
+        else this.counters.inc('master/dropped_messages');
+      },
+      executorMessage: (frameworkId, executorId, data) => {
+        if (current()) this.executorToFramework(agent, frameworkId, executorId, data);
         else this.counters.inc('master/dropped_messages');
       },
       disconnect: () => {
@@ -735,6 +770,10 @@ export class Master {
         this.allocator.suppress(fw.id, roles);
         for (const r of roles ?? fw.info.roles) fw.suppressedRoles.add(r);
       }),
+      message: guard((agentId: string, executorId: string, data: Uint8Array) => {
+        fw.metrics.call('message');
+        this.frameworkToExecutor(fw, agentId, executorId, data);
+      }),
       teardown: guard(() => {
         fw.metrics.call('teardown');
         this.counters.inc('master/messages_unregister_framework');
@@ -754,10 +793,11 @@ export class Master {
     this.rescindFrameworkOffers(fw);
     if (this.allocator.hasFramework(fw.id)) this.allocator.deactivateFramework(fw.id);
     const timeoutMs = Math.min((fw.info.failoverTimeoutSecs ?? 0) * 1000, MAX_TIMER_MS);
-    fw.failoverTimer = this.timers.setTimeout(() => {
+    const failedOver = () => {
       fw.failoverTimer = undefined;
       if (!fw.connected && this.frameworks.get(fw.id) === fw) void this.removeFramework(fw);
-    }, timeoutMs);
+    };
+    fw.failoverTimer = this.timers.setTimeout(() => this.dispatch(failedOver), timeoutMs);
   }
 
   /** Tears a framework down: its tasks are killed, its offers rescinded, and it moves to the completed list. */
@@ -1093,6 +1133,44 @@ export class Master {
       });
     }
     for (const u of updates) this.mailbox.post(() => events.update(u));
+  }
+
+  // ---- framework ↔ executor messages ---------------------------------------------------------------------------
+
+  /** Scheduler MESSAGE. Like Mesos's master it checks only the agent; the agent checks the executor. */
+  private frameworkToExecutor(fw: FrameworkRecord, agentId: string, executorId: string, data: Uint8Array): void {
+    this.counters.inc('master/messages_framework_to_executor');
+    const agent = this.agents.get(agentId);
+    const endpoint = agent?.endpoint;
+    const problem = !(data instanceof Uint8Array)
+      ? 'its data is not bytes'
+      : !agent || agent.unreachable || !agent.connected || !endpoint
+        ? `agent ${agentId} is not connected`
+        : undefined;
+    if (problem !== undefined || !endpoint) {
+      this.counters.inc('master/invalid_framework_to_executor_messages');
+      this.log(`dropped a message from framework ${fw.id} to executor ${executorId}: ${problem}`, PRIORITY.warning);
+      return;
+    }
+    this.counters.inc('master/valid_framework_to_executor_messages');
+    // A copy, as a message on the wire would be: the framework may reuse its buffer.
+    const bytes = data.slice();
+    this.mailbox.post(() => endpoint.frameworkMessage(fw.id, executorId, bytes));
+  }
+
+  /** An executor's message, valid when its framework is subscribed (Mesos drops it for a disconnected one). */
+  private executorToFramework(agent: AgentRecord, frameworkId: string, executorId: string, data: Uint8Array): void {
+    const fw = this.frameworks.get(frameworkId);
+    const events = fw?.events;
+    if (!fw || !fw.connected || !events || !(data instanceof Uint8Array)) {
+      this.counters.inc('master/invalid_executor_to_framework_messages');
+      this.log(`dropped a message from executor ${executorId} on agent ${agent.id} to framework ${frameworkId}`, PRIORITY.warning);
+      return;
+    }
+    this.counters.inc('master/valid_executor_to_framework_messages');
+    fw.metrics.event('message');
+    const bytes = data.slice();
+    this.mailbox.post(() => events.message?.(agent.id, executorId, bytes));
   }
 
   // ---- roles ----------------------------------------------------------------------------------------------------

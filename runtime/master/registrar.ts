@@ -14,7 +14,7 @@ import { WindowedTimer } from '../metrics/windowed-timer.ts';
 
 /** Mesos's registrar/* keys. */
 export const REGISTRAR_METRICS = new MetricKeys('registrar', {
-  fixed: ['registrar/queued_operations', 'registrar/registry_size_bytes'],
+  fixed: ['registrar/queued_operations', 'registrar/registry_size_bytes', 'registrar/log/recovered'],
   timers: ['registrar/state_fetch', 'registrar/state_store'],
 });
 
@@ -172,6 +172,8 @@ export class Registrar {
     const w = REGISTRAR_METRICS.writer(out);
     w.set('registrar/queued_operations', this.queue.length);
     w.set('registrar/registry_size_bytes', this.sizeBytes);
+    // Mesos: the replicated log has caught up. minidc's registry is one local file, caught up once it has been read.
+    w.set('registrar/log/recovered', this.registry === undefined ? 0 : 1);
     w.timer(this.stateFetch);
     w.timer(this.stateStore);
     return out;

@@ -32,6 +32,8 @@ export interface AgentEndpoint {
   ping(): boolean;
   runTask(framework: FrameworkInfo & { id: string }, role: string, task: TaskLaunch): void;
   killTask(frameworkId: string, taskId: string, gracePeriodMs?: number): void;
+  /** A framework's message for one of its executors here (the scheduler's MESSAGE call, forwarded by the master). */
+  frameworkMessage(frameworkId: string, executorId: string, data: Uint8Array): void;
   /** Kills every task of the framework (it was torn down). */
   shutdownFramework(frameworkId: string): void;
   /** The master refuses this agent (e.g. it was marked gone): it must kill its tasks and stop. */
@@ -42,6 +44,8 @@ export interface AgentEndpoint {
 export interface AgentSession {
   readonly agentId: string;
   statusUpdate(frameworkId: string, status: TaskStatus): void;
+  /** An executor's message for its framework (Mesos's ExecutorToFrameworkMessage). */
+  executorMessage(frameworkId: string, executorId: string, data: Uint8Array): void;
   /** The agent process is going away (its connection closes). */
   disconnect(): void;
 }

@@ -82,6 +82,8 @@ export interface SchedulerEvents {
   update(status: TaskStatus): void;
   /** The master refused or ended the subscription (e.g. torn down). */
   error(message: string): void;
+  /** v1 `MESSAGE`: opaque data from one of the framework's executors (optional: a framework may ignore them). */
+  message?(agentId: string, executorId: string, data: Uint8Array): void;
 }
 
 export interface Filters {
@@ -99,6 +101,11 @@ export interface SchedulerConnection {
   reconcile(tasks: { taskId: string; agentId?: string }[]): void;
   revive(roles?: string[]): void;
   suppress(roles?: string[]): void;
+  /**
+   * v1 `MESSAGE`: opaque data for one of the framework's executors on an agent. Best effort, as in Mesos: no reply,
+   * no retry; dropped (and counted invalid) when the agent is not connected or the executor is not running.
+   */
+  message(agentId: string, executorId: string, data: Uint8Array): void;
   /** The framework is done: its tasks are killed and it is removed. */
   teardown(): void;
   /** The scheduler went away without tearing down: the master keeps its tasks for its failover timeout. */

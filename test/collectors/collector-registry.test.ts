@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../runtime/time/manual-clock.ts';
 import { CollectorRegistry, type CollectorLogLevel, type ScrapeResult } from '../../collectors/collector-registry.ts';
 import type { Collector } from '../../collectors/collector.ts';
-import type { MetricDeclaration } from '../../collectors/metric.ts';
+import { assertValidSample, type MetricDeclaration } from '../../collectors/metric.ts';
+import { renderExposition } from '../../collectors/prometheus/exposition.ts';
 
 const ANSWER: MetricDeclaration = { prometheusName: 'test_answer', type: 'gauge', help: 'A fixed value.' };
 
@@ -121,4 +122,74 @@ test('disabled collectors are not run; bad names, duplicates and unknown names a
   assert.throws(() => registry.register(fixed('Bad-Name')), /collector name "Bad-Name": use lower-case snake case/);
   assert.throws(() => registry.setEnabled('nope', true), /no collector named "nope" \(known: optional, host\)/);
   assert.throws(() => registry.register({ ...fixed('t'), timeoutMs: 0 }), /timeoutMs must be a positive number/);
+});
+
+test('constant labels: one collector per target, each sample and health series labelled, identity = name + labels', async () => {
+  const { logged, registry } = setUp();
+  const SHARE: MetricDeclaration = { prometheusName: 'test_share', type: 'gauge', help: 'A share.', labelNames: ['role'] };
+  const agent = (value: number, failing = false): Collector => ({
+    name: 'agent',
+    enabledByDefault: true,
+    collect: () => {
+      if (failing) throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+      return [{ metric: SHARE, labels: { role: 'web' }, value }];
+    },
+  });
+  registry.register(agent(1), { labels: { node: '10.0.0.1:5051' } });
+  registry.register(agent(2), { labels: { node: '10.0.0.2:5051' } });
+  registry.register(agent(0, true), { labels: { node: '10.0.0.3:5051' } });
+  assert.deepEqual(registry.enabledNames(), ['agent']);
+  assert.throws(() => registry.register(agent(3), { labels: { node: '10.0.0.1:5051' } }), /collector agent\{node="10\.0\.0\.1:5051"\} is already registered/);
+
+  for (let i = 0; i < 3; i++) {
+    const r = await registry.scrape();
+    const shares = r.samples.filter((s) => s.metric.prometheusName === 'test_share');
+    assert.deepEqual(shares.map((s) => [s.labels, s.value]), [
+      [{ role: 'web', node: '10.0.0.1:5051' }, 1],
+      [{ role: 'web', node: '10.0.0.2:5051' }, 2],
+    ]);
+    // The labelled declaration lists the constant label, so the strict check still holds downstream.
+    for (const s of r.samples) assertValidSample(s);
+    assert.equal(shares[0]!.metric, shares[1]!.metric, 'one declaration per family and label set');
+    const ups = r.samples.filter((s) => s.metric.prometheusName === 'minidc_collector_up');
+    assert.deepEqual(ups.map((s) => [s.labels, s.value]), [
+      [{ collector: 'agent', node: '10.0.0.1:5051' }, 1],
+      [{ collector: 'agent', node: '10.0.0.2:5051' }, 1],
+      [{ collector: 'agent', node: '10.0.0.3:5051' }, 0],
+    ]);
+    assert.deepEqual(r.collectors.map((c) => c.labels.node), ['10.0.0.1:5051', '10.0.0.2:5051', '10.0.0.3:5051']);
+  }
+  assert.deepEqual(logged, [{ level: 'error', message: 'collector agent{node="10.0.0.3:5051"} failed: connect ECONNREFUSED 127.0.0.1:1' }]);
+
+  registry.unregister('agent', { labels: { node: '10.0.0.3:5051' } });
+  const after = await registry.scrape();
+  assert.equal(after.collectors.length, 2);
+  assert.throws(() => registry.unregister('agent', { labels: { node: '10.0.0.3:5051' } }), /no collector agent\{node="10\.0\.0\.3:5051"\} is registered/);
+  registry.setEnabled('agent', false);
+  assert.deepEqual((await registry.scrape()).collectors, []);
+});
+
+test('constant labels: the exposition renders several targets of one collector without a clash', async () => {
+  const { registry } = setUp();
+  for (const node of ['10.0.0.1:5051', '10.0.0.2:5051']) registry.register(fixed('agent'), { labels: { node } });
+  const text = await renderExposition((await registry.scrape()).samples);
+  assert.match(text, /^test_answer\{node="10\.0\.0\.1:5051"\} 42$/m);
+  assert.match(text, /^test_answer\{node="10\.0\.0\.2:5051"\} 42$/m);
+  assert.match(text, /^minidc_collector_up\{collector="agent",node="10\.0\.0\.2:5051"\} 1$/m);
+});
+
+test('constant labels: a sample setting one itself, or a clashing or invalid label name, is a clear error', async () => {
+  const { logged, registry } = setUp();
+  const NODE: MetricDeclaration = { prometheusName: 'test_node_health', type: 'gauge', help: 'Per node.', labelNames: ['node'] };
+  registry.register({ name: 'units', enabledByDefault: true, collect: () => [{ metric: NODE, labels: { node: 'a' }, value: 0 }] }, { labels: { node: 'b' } });
+  registry.register({ name: 'sneaky', enabledByDefault: true, collect: () => [{ metric: ANSWER, labels: { node: 'a' }, value: 0 }] }, { labels: { node: 'b' } });
+  const r = await registry.scrape();
+  assert.deepEqual(r.collectors.map((c) => c.up), [false, false]);
+  assert.match(logged[0]?.message ?? '', /test_node_health: declares label node, which the registry sets for this collector/);
+  assert.match(logged[1]?.message ?? '', /test_answer: labels undeclared node/);
+  assert.throws(() => registry.register(fixed('x'), { labels: { collector: 'y' } }), /label collector is set by the registry/);
+  assert.throws(() => registry.register(fixed('x'), { labels: { 'bad-name': 'y' } }), /invalid label name "bad-name"/);
+  assert.throws(() => registry.register(fixed('x'), { labels: { __name__: 'y' } }), /invalid label name "__name__"/);
+  assert.throws(() => registry.register(fixed('x')), /collector x: constant labels \[\] differ from the other collectors' \[node\]/);
+  assert.throws(() => registry.register(fixed('x'), { labels: { node: 'c', zone: 'z' } }), /constant labels \[node,zone\] differ/);
 });

@@ -103,7 +103,7 @@ interface MasterState {
   slaves: { active: boolean }[];
 }
 
-test('gauges agree with /master/state, and counters move as a task fails and is killed', async () => {
+test('gauges agree with /master/state, and counters move as tasks fail, are killed and finish', async () => {
   const agree = async () => {
     const [state, text] = await Promise.all([getJson<MasterState>(`${master.endpoints.mesos}/master/state`), metricsOf(master)]);
     const running = state.frameworks.flatMap((f) => f.tasks).filter((t) => t.state === 'TASK_RUNNING').length;
@@ -134,6 +134,20 @@ test('gauges agree with /master/state, and counters move as a task fails and is 
   const killed = await fetch(`${master.endpoints.marathon}/v2/apps/sample/tasks/${tasks.tasks[0]!.id}`, { method: 'DELETE', signal: AbortSignal.timeout(10_000) });
   assert.equal(killed.status, 200);
   await eventually('tasks_killed_total to move', async () => (valueOf(await metricsOf(master), 'mesos_cluster_tasks_killed_total')! > killedBefore ? true : undefined));
+
+  // A task whose command exits 0 finishes (Marathon then starts it again, which is fine for counting).
+  const finishedBefore = valueOf(await metricsOf(master), 'mesos_cluster_tasks_finished_total')!;
+  const app = { id: '/finisher', cmd: 'true', instances: 1, cpus: 0.01, mem: 16 };
+  const created = await fetch(`${master.endpoints.marathon}/v2/apps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(app),
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert.equal(created.status, 201);
+  await eventually('tasks_finished_total to move', async () => (valueOf(await metricsOf(master), 'mesos_cluster_tasks_finished_total')! > finishedBefore ? true : undefined));
+  const removed = await fetch(`${master.endpoints.marathon}/v2/apps/finisher?force=true`, { method: 'DELETE', signal: AbortSignal.timeout(10_000) });
+  assert.equal(removed.status, 200);
   await eventually('metrics that agree with /master/state again', agree, 30_000);
 });
 

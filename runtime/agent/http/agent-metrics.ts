@@ -1,7 +1,7 @@
 /**
  * The agent's `/metrics/snapshot` keys (`slave/*` as Mesos's agent names them, plus libprocess `system/*`).
- * Only what this agent really does is published: no revocable resources, no recovery, no executor registration
- * phase, so none of those keys appear rather than sitting at a made-up 0.
+ * Only what this agent really does is published: no revocable resources and no preemption, so none of those keys
+ * appear rather than sitting at a made-up 0.
  */
 import { fromMilli } from '../../mesos/resources.ts';
 import type { Agent } from '../../agent/agent.ts';

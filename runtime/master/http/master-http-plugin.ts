@@ -1,13 +1,17 @@
 /**
  * The master's HTTP surface with Mesos's paths and field names. The master is libprocess's root delegate in Mesos,
  * so every `/master/<x>` endpoint is also served as `/<x>`; tools written for Mesos use both spellings.
+ *
+ * As in Mesos, the master's own endpoints are served on the master's turn, queued with its other events (counted as
+ * `master/event_queue_http_requests`); `/metrics/snapshot` and `/version` belong to other libprocess processes
+ * there and are answered at once here.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BUILD_INFO } from '../../mesos/json/build-info.ts';
 import { metricsSnapshotPlugin } from '../../http/metrics-snapshot-plugin.ts';
 import { sendJsonText } from '../../http/jsonp.ts';
 import { systemMetrics } from '../../http/system-metrics.ts';
-import type { Master } from '../master.ts';
+import { type Master, MasterError } from '../master.ts';
 import { collectMasterMetrics } from '../master-metrics.ts';
 import { VersionedRender } from './versioned-render.ts';
 import {
@@ -54,21 +58,22 @@ function both(path: string): string[] {
 }
 
 export const masterHttpPlugin: FastifyPluginAsync<MasterHttpOptions> = async (app, options) => {
-  const current = (reply: FastifyReply): Master | undefined => {
+  const notRunning = (reply: FastifyReply) => reply.code(503).send({ message: 'The master is not running (no leading master)' });
+  /** Answers with `respond` on the master's turn; 503 while no master runs, or when it stops before that turn. */
+  const onMasterTurn = async (reply: FastifyReply, respond: (m: Master) => void): Promise<FastifyReply> => {
     const m = options.master();
-    if (!m || !m.isRunning) {
-      void reply.code(503).send({ message: 'The master is not running (no leading master)' });
-      return undefined;
+    if (!m || !m.isRunning) return notRunning(reply);
+    try {
+      await m.serveHttp(() => respond(m));
+    } catch (err) {
+      if (!(err instanceof MasterError)) throw err;
+      return notRunning(reply);
     }
-    return m;
+    return reply;
   };
   const text = (route: string, render: (m: Master, req: FastifyRequest) => string | Buffer, schema: object = { querystring: jsonpQuery }) => {
     for (const url of both(route))
-      app.get(url, { schema }, async (req, reply) => {
-        const m = current(reply);
-        if (m) return sendJsonText(req, reply, render(m, req));
-        return reply;
-      });
+      app.get(url, { schema }, (req, reply) => onMasterTurn(reply, (m) => void sendJsonText(req, reply, render(m, req))));
   };
 
   // The two documents pollers read in a loop are rendered once per master change and served as the same bytes.
@@ -99,17 +104,11 @@ export const masterHttpPlugin: FastifyPluginAsync<MasterHttpOptions> = async (ap
   text('roles', (m) => JSON.stringify(rolesJson(m)));
   text('flags', () => JSON.stringify({ flags: options.flags }));
 
-  for (const url of both('health'))
-    app.get(url, async (_req, reply) => {
-      if (current(reply)) return reply.code(200).send('');
-      return reply;
-    });
+  for (const url of both('health')) app.get(url, (_req, reply) => onMasterTurn(reply, () => void reply.code(200).send('')));
   for (const url of both('redirect'))
-    app.get(url, async (_req, reply) => {
-      const m = current(reply);
-      if (m) return reply.code(307).header('location', `//${m.hostname}:${m.port}`).send('');
-      return reply;
-    });
+    app.get(url, (_req, reply) =>
+      onMasterTurn(reply, (m) => void reply.code(307).header('location', `//${m.hostname}:${m.port}`).send('')),
+    );
   app.get('/version', async () => ({ ...BUILD_INFO }));
 
   await app.register(metricsSnapshotPlugin, {

@@ -70,6 +70,8 @@ export async function cluster(
 /** A framework that launches one task per offer until it has `want` tasks. */
 export async function framework(master: Master, want: number) {
   const updates: TaskStatus[] = [];
+  /** Executor messages received (v1 MESSAGE events). */
+  const messages: { agentId: string; executorId: string; data: string }[] = [];
   let launched = 0;
   const box: { conn?: SchedulerConnection } = {};
   const onOffers = (offers: OfferView[]) => {
@@ -86,10 +88,17 @@ export async function framework(master: Master, want: number) {
   };
   const conn = await master.subscribe(
     { name: 'test', user: 'root', roles: ['*'], capabilities: ['PARTITION_AWARE'] },
-    { subscribed: () => {}, offers: onOffers, rescind: () => {}, update: (u) => updates.push(u), error: () => {} },
+    {
+      subscribed: () => {},
+      offers: onOffers,
+      rescind: () => {},
+      update: (u) => updates.push(u),
+      error: () => {},
+      message: (agentId, executorId, data) => messages.push({ agentId, executorId, data: Buffer.from(data).toString() }),
+    },
   );
   box.conn = conn;
-  return { conn, updates };
+  return { conn, updates, messages };
 }
 
 export async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {

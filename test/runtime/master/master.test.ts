@@ -10,8 +10,9 @@ test('agents register with Mesos-style ids and frameworks launch tasks from offe
       [`${h.master.id}-S0`, `${h.master.id}-S1`],
     );
     const fw = await framework(h.master, 3);
-    await until('3 running', () => h.master.counters.activeTasks('TASK_RUNNING') === 3);
-    assert.equal(fw.updates.filter((u) => u.state === 'TASK_RUNNING').length, 3);
+    // The framework hears of RUNNING a turn after the master counts it (through the mailbox): wait for the later.
+    await until('3 running', () => fw.updates.filter((u) => u.state === 'TASK_RUNNING').length === 3);
+    assert.equal(h.master.counters.activeTasks('TASK_RUNNING'), 3);
     const snap: Record<string, number> = {};
     h.master.metricsSnapshot(snap);
     assert.equal(snap['master/tasks_running'], 3);

@@ -77,3 +77,15 @@ test('a corrupt registry file is a clear error, not a silent reset', async () =>
   await assert.rejects(new Registrar(path).recover(), (e: unknown) => e instanceof RegistrarError && /not valid JSON/.test((e as Error).message));
   await assert.rejects(new Registrar(path).apply(() => true), /not recovered/);
 });
+
+test('registrar/log/recovered is 0 until the registry has been read, 1 after, and stays 0 when it cannot be', async () => {
+  const dir = await tempDir();
+  const registrar = new Registrar(join(dir, 'registry.json'));
+  assert.equal(registrar.snapshot({})['registrar/log/recovered'], 0);
+  await registrar.recover();
+  assert.equal(registrar.snapshot({})['registrar/log/recovered'], 1);
+  await writeFile(join(dir, 'broken.json'), '{ not json');
+  const broken = new Registrar(join(dir, 'broken.json'));
+  await assert.rejects(broken.recover(), RegistrarError);
+  assert.equal(broken.snapshot({})['registrar/log/recovered'], 0);
+});

@@ -43,7 +43,7 @@ test('/metrics/snapshot: sorted slave/* and system/* keys with live values; libp
     assert.equal(m['slave/gpus_percent'], 0);
     assert.ok(m['system/mem_total_bytes']! > 0);
     // Nothing this agent does not do is published as a stand-in zero.
-    for (const absent of ['slave/cpus_revocable_total', 'slave/recovery_errors', 'slave/executors_preempted'])
+    for (const absent of ['slave/cpus_revocable_total', 'slave/executors_preempted'])
       assert.equal(m[absent], undefined, absent);
 
     assert.equal((await f.get('/metrics/snapshot?timeout=5secs')).status, 200);
