@@ -5,6 +5,7 @@
  */
 import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
+import { diagnosticsService, diagnosticsSocketService } from './diagnostics-service.ts';
 import { telegrafService } from './telegraf-service.ts';
 
-export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [...RUNTIME_SERVICES, telegrafService];
+export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [...RUNTIME_SERVICES, telegrafService, diagnosticsSocketService, diagnosticsService];

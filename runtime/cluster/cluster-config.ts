@@ -50,6 +50,8 @@ export interface ClusterConfig {
   marathonLaunchTokenRefreshIntervalMs: number;
   /** Marathon's --max_instances_per_offer. */
   marathonMaxInstancesPerOffer: number;
+  /** How long the master's diagnostics waits after one pull of every node's health before the next, ms. */
+  diagnosticsPullIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,6 +86,7 @@ const KEYS = [
   'marathon_launch_tokens',
   'marathon_launch_token_refresh_interval',
   'marathon_max_instances_per_offer',
+  'diagnostics_pull_interval',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -189,6 +192,7 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     marathonLaunchTokens: positiveInteger('marathon_launch_tokens', DEFAULT_LAUNCH_TOKENS),
     marathonLaunchTokenRefreshIntervalMs: duration('marathon_launch_token_refresh_interval', `${DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS}ms`),
     marathonMaxInstancesPerOffer: positiveInteger('marathon_max_instances_per_offer', 5),
+    diagnosticsPullIntervalMs: duration('diagnostics_pull_interval', '15secs'),
   };
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);

@@ -12,4 +12,7 @@ export const STANDARD_PORTS = {
   dnsForwarderApi: 62080,
   /** DC/OS's Telegraf Prometheus output: every node's `GET /metrics`. */
   metrics: 61091,
+  /** dcos-diagnostics' `/system/health/v1`: DC/OS's 1050 on masters; agents (61001 behind Admin Router in DC/OS) 61050. */
+  diagnosticsMaster: 1050,
+  diagnosticsAgent: 61050,
 } as const;

@@ -1,0 +1,87 @@
+/**
+ * `dcos-diagnostics.service` on every node (and `dcos-diagnostics.socket` on agents, as DC/OS has): the node's
+ * `GET /system/health/v1`, published as the `diagnostics` endpoint; on the master also the cluster pull and the
+ * aggregated routes. Ports: masters 1050 (DC/OS's); agents 61050 (DC/OS served agents behind their Admin Router on
+ * 61001, which minidc does not have yet).
+ */
+import { readFileSync } from 'node:fs';
+import type { ClusterNodeRef } from '../diagnostics/cluster/cluster-node.ts';
+import { NodeDiscovery } from '../diagnostics/cluster/node-discovery.ts';
+import { DiagnosticsUnit } from '../diagnostics/diagnostics-unit.ts';
+import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
+import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
+import { STANDARD_PORTS } from '../runtime/cluster/standard-ports.ts';
+import { createHttpServer, journalInternalErrors } from '../runtime/http/http-server.ts';
+import { listenHttp } from '../runtime/http/listen-http.ts';
+import { systemTime } from '../runtime/time/system-time.ts';
+import type { UnitBehavior } from '../runtime/units/unit.ts';
+
+export const DIAGNOSTICS_UNIT = 'dcos-diagnostics.service';
+export const DIAGNOSTICS_SOCKET_UNIT = 'dcos-diagnostics.socket';
+
+const MINIDC_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** DC/OS's socket unit owns the agent's listener; here the service binds it, and the socket unit marks its place. */
+export const diagnosticsSocketService: NodeServiceDescriptor = {
+  unit: DIAGNOSTICS_SOCKET_UNIT,
+  description: 'DC/OS Diagnostics Agent Socket: socket for DC/OS Diagnostics Agent',
+  roles: ['agent', 'agent_public'],
+  after: [],
+  endpoints: [],
+  create: () => ({
+    start: async (ctx) => ctx.log('listening for dcos-diagnostics.service'),
+    stop: async () => {},
+  }),
+};
+
+export const diagnosticsService: NodeServiceDescriptor = {
+  unit: DIAGNOSTICS_UNIT,
+  description: 'DC/OS Diagnostics: collects and serves the health of the node (and, on masters, of the cluster)',
+  roles: ['master', 'agent', 'agent_public'],
+  after: [...RUNTIME_SERVICES.map((s) => s.unit), DIAGNOSTICS_SOCKET_UNIT],
+  endpoints: ['diagnostics'],
+  create: ({ cluster, node, port, publish }) => {
+    const isMaster = node.role === 'master';
+    // Where the master reaches a node's diagnostics: an embedded node's endpoint (unknown until its unit bound);
+    // a node from elsewhere on DC/OS's ports.
+    const nodeUrl = (ref: ClusterNodeRef): string | undefined => {
+      const embedded = cluster.nodes.find((n) => n.ip === ref.ip);
+      if (embedded) return embedded.endpoints.diagnostics;
+      return `http://${ref.ip}:${ref.role === 'master' ? STANDARD_PORTS.diagnosticsMaster : STANDARD_PORTS.diagnosticsAgent}`;
+    };
+    const diagnostics = new DiagnosticsUnit({
+      units: node.units.reader(),
+      identity: () => ({
+        hostname: node.hostname,
+        ip: node.ip,
+        dcos_version: process.env.DCOS_VERSION ?? MINIDC_VERSION,
+        node_role: node.role,
+        mesos_id: node.id,
+        dcos_diagnostics_version: MINIDC_VERSION,
+      }),
+      endpoints: () => node.endpoints,
+      host: node.ip,
+      port: port(isMaster ? 'diagnosticsMaster' : 'diagnosticsAgent'),
+      ...(isMaster
+        ? {
+            pull: {
+              discovery: new NodeDiscovery({ mesosUrl: () => cluster.masterNode.endpoints.mesos, masters: [cluster.config.masterIp] }),
+              nodeUrl,
+              time: systemTime,
+              intervalMs: cluster.config.diagnosticsPullIntervalMs,
+            },
+          }
+        : {}),
+      createServer: (log) => createHttpServer({ onInternalError: journalInternalErrors(log) }),
+      listen: listenHttp,
+    });
+    const behavior: UnitBehavior = {
+      start: async (ctx) => {
+        await diagnostics.start(ctx);
+        publish('diagnostics', diagnostics.url!);
+      },
+      stop: () => diagnostics.stop(),
+    };
+    return behavior;
+  },
+};
