@@ -27,6 +27,8 @@ import { unitHealthCollector } from '../collectors/units/unit-health-collector.t
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../runtime/master/http/master-http-plugin.ts';
+import { collectMasterMetrics } from '../runtime/master/master-metrics.ts';
+import { rolesJson } from '../runtime/master/master-state-json.ts';
 import { UnitJournal } from '../runtime/units/unit-journal.ts';
 import { UnitRegistry } from '../runtime/units/unit-registry.ts';
 import { Unit } from '../runtime/units/unit.ts';
@@ -199,6 +201,10 @@ async function main(): Promise<void> {
     const each = [...perCollector].map(([name, ms]) => `${name} ${f1(median(ms.sort((a, b) => a - b)))}`).join(', ');
     console.log(`${node.name} in process (median of 10): collectors ${f1(samples)} ms (${each}), render ${all.length} samples ${f1(render)} ms, whole exposition ${f1(whole)} ms`);
   }
+  // The master's side of the two sources, built in process without HTTP: what its handlers block the loop for.
+  const snapshotMs = await timeIt(10, async () => collectMasterMetrics(sim.master, {}));
+  const rolesMs = await timeIt(10, async () => JSON.stringify(rolesJson(sim.master)));
+  console.log(`master's sources in process (median of 10): /metrics/snapshot ${f1(snapshotMs)} ms, /master/roles ${f1(rolesMs)} ms`);
   console.log(`node                 bytes   median      p99      max  CPU/scrape   (ms over ${SCRAPES} sequential scrapes, curl, full body)`);
   for (const node of [masterNode, noRolesNode, agentNode]) {
     const m = (results[node.name] = await measure(node));
