@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../runtime/master/http/master-http-plugin.ts';
-import { startSimulatedMaster } from './simulated-master.ts';
+import { startSimulatedMaster } from './support/simulated-master.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 100);
 const TASKS_PER_AGENT = Number(process.env.BENCH_TASKS_PER_AGENT ?? 12);

@@ -13,7 +13,7 @@ import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../runtime/master/http/master-http-plugin.ts';
 import { masterState } from '../runtime/master/master-state-json.ts';
-import { startSimulatedMaster } from './simulated-master.ts';
+import { startSimulatedMaster } from './support/simulated-master.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const TASKS_PER_AGENT = Number(process.env.BENCH_TASKS_PER_AGENT ?? 10);

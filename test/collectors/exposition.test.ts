@@ -61,3 +61,17 @@ test('what would make an invalid exposition is a clear error', async () => {
   await assert.rejects(renderExposition([{ metric: FINISHED, value: -1 }]), /a counter cannot be -1/);
   await assert.rejects(renderExposition([{ metric: { ...SHARE, prometheusName: 'bad-name' }, labels: { role: 'a' }, value: 1 }]), /"bad-name": not a valid Prometheus metric name/);
 });
+
+test('non-finite values are spelled as the text format spells them, and a series is one whatever its label order', async () => {
+  const PAIR: MetricDeclaration = { prometheusName: 'minidc_pair', type: 'gauge', help: 'x', labelNames: ['a', 'b'] };
+  const text = await renderExposition([
+    { metric: PAIR, labels: { a: '1', b: 'nan' }, value: NaN },
+    { metric: PAIR, labels: { a: '1', b: 'inf' }, value: Infinity },
+    { metric: PAIR, labels: { a: '1', b: '-inf' }, value: -Infinity },
+  ]);
+  assert.deepEqual(text.split('\n').slice(2, 5), ['minidc_pair{a="1",b="nan"} NaN', 'minidc_pair{a="1",b="inf"} +Inf', 'minidc_pair{a="1",b="-inf"} -Inf']);
+  await assert.rejects(
+    renderExposition([{ metric: PAIR, labels: { a: '1', b: '2' }, value: 1 }, { metric: PAIR, labels: { b: '2', a: '1' }, value: 2 }]),
+    /minidc_pair: series minidc_pair\{"b":"2","a":"1"\} given twice/,
+  );
+});

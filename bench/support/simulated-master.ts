@@ -6,12 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Resources } from '../runtime/mesos/resources.ts';
-import { Master } from '../runtime/master/master.ts';
-import { Registrar } from '../runtime/master/registrar.ts';
-import type { AgentEndpoint, AgentSession } from '../runtime/mesos/agent-api.ts';
-import type { OfferView, SchedulerConnection, TaskLaunch } from '../runtime/mesos/scheduler-api.ts';
-import type { TaskStatus } from '../runtime/mesos/task-status.ts';
+import { Resources } from '../../runtime/mesos/resources.ts';
+import { Master } from '../../runtime/master/master.ts';
+import { Registrar } from '../../runtime/master/registrar.ts';
+import type { AgentEndpoint, AgentSession } from '../../runtime/mesos/agent-api.ts';
+import type { OfferView, SchedulerConnection, TaskLaunch } from '../../runtime/mesos/scheduler-api.ts';
+import type { TaskStatus } from '../../runtime/mesos/task-status.ts';
 
 export interface SimulatedMaster {
   master: Master;
@@ -27,6 +27,11 @@ export interface SimulatedMasterOptions {
   agents: number;
   tasksPerAgent: number;
   allocationIntervalMs?: number;
+  /**
+   * Registers agents of the caller's own (e.g. a real Agent with its HTTP surface) before the simulated ones;
+   * returns how many. They count in `agents` and get their share of the tasks like any other.
+   */
+  extraAgents?: (master: Master) => Promise<number>;
 }
 
 function status(state: TaskStatus['state'], ip: string, taskId: string): TaskStatus {
@@ -62,9 +67,10 @@ export async function startSimulatedMaster(options: SimulatedMasterOptions): Pro
   await master.start();
 
   const t0 = performance.now();
+  const extra = (await options.extraAgents?.(master)) ?? 0;
   const sessions = new Map<string, AgentSession>();
   const registrations: Promise<void>[] = [];
-  for (let i = 0; i < options.agents; i++) {
+  for (let i = extra; i < options.agents; i++) {
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
     let id = '';
     const endpoint: AgentEndpoint = {
