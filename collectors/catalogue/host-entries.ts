@@ -21,10 +21,10 @@ export const HOST_ENTRIES = {
   }),
   diskUsed: derivedEntry(HOST, 'gauge', 'minidc.host.disk_used_bytes', "Bytes used on the filesystem holding the node's data directory.", {
     unit: 'By',
-    derivation: 'systeminformation fsSize()',
+    derivation: 'statfs(2) of the data dir',
   }),
   diskTotal: derivedEntry(HOST, 'gauge', 'minidc.host.disk_total_bytes', "Size in bytes of the filesystem holding the node's data directory.", {
     unit: 'By',
-    derivation: 'systeminformation fsSize()',
+    derivation: 'statfs(2) of the data dir',
   }),
 } as const satisfies Record<string, CatalogueEntry>;

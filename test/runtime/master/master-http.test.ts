@@ -138,3 +138,14 @@ test('/metrics/snapshot publishes live master values under Mesos keys, sorted', 
   const bad = await fetch(`${base}/metrics/snapshot?timeout=soon`);
   assert.equal(bad.status, 400);
 });
+
+// Last: it adds a framework's tasks. /master/roles sums per role are cached between task changes; a change shows.
+test('/master/roles follows task changes between reads', async () => {
+  const cpus = async () => ((await json('/master/roles')).roles as { name: string; resources: { cpus: number } }[]).find((r) => r.name === '*')!.resources.cpus;
+  const before = await cpus();
+  assert.equal(await cpus(), before);
+  const running = h.master.counters.activeTasks('TASK_RUNNING');
+  await framework(h.master, 1);
+  await until('one more running', () => h.master.counters.activeTasks('TASK_RUNNING') === running + 1);
+  assert.ok((await cpus()) > before);
+});
