@@ -79,6 +79,9 @@ export const masterHttpPlugin: FastifyPluginAsync<MasterHttpOptions> = async (ap
   // The two documents pollers read in a loop are rendered once per master change and served as the same bytes.
   const state = new VersionedRender((m) => masterState(m, options.flags));
   const summary = new VersionedRender(stateSummary);
+  // Roles show frameworks, agents' reservations and allocations (all bump Master.version); weights and quotas
+  // come from the registry at start-up, with no endpoint to change them yet (one that does must bump the version).
+  const roles = new VersionedRender((m) => Buffer.from(JSON.stringify(rolesJson(m))));
   text('state', (m) => state.get(m));
   text('state-summary', (m) => summary.get(m));
   text('slaves', (m, req) => JSON.stringify(slavesJson(m, (req.query as { slave_id?: string }).slave_id)), {
@@ -101,7 +104,7 @@ export const masterHttpPlugin: FastifyPluginAsync<MasterHttpOptions> = async (ap
     },
     { querystring: tasksQuery },
   );
-  text('roles', (m) => JSON.stringify(rolesJson(m)));
+  text('roles', (m) => roles.get(m));
   text('flags', () => JSON.stringify({ flags: options.flags }));
 
   for (const url of both('health')) app.get(url, (_req, reply) => onMasterTurn(reply, () => void reply.code(200).send('')));
