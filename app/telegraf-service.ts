@@ -1,7 +1,9 @@
 /**
  * `dcos-telegraf.service` on every node: the node's Prometheus `/metrics` (DC/OS's Telegraf output, port 61091),
- * published as the `metrics` endpoint. It starts after the runtime's units, whose endpoints its collectors read.
+ * published as the `metrics` endpoint. It starts after the runtime's units and dcos-diagnostics, whose endpoints
+ * its collectors read.
  */
+import { DIAGNOSTICS_UNIT } from './diagnostics-service.ts';
 import { NodeMetricsUnit } from '../collectors/node/node-metrics-unit.ts';
 import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
@@ -21,14 +23,13 @@ export const telegrafService: NodeServiceDescriptor = {
   unit: TELEGRAF_UNIT,
   description: 'Telegraf: collects and serves the node metrics',
   roles: ['master', 'agent', 'agent_public'],
-  after: RUNTIME_SERVICES.map((s) => s.unit),
+  after: [...RUNTIME_SERVICES.map((s) => s.unit), DIAGNOSTICS_UNIT],
   endpoints: ['metrics'],
   create: ({ node, nodeDir, port, publish }) => {
     const metrics = new NodeMetricsUnit({
       role: node.role,
       ip: node.ip,
       endpoints: () => node.endpoints,
-      units: node.units.reader(),
       dataDir: nodeDir,
       host: node.ip,
       port: port('metrics'),

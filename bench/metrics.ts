@@ -24,6 +24,8 @@ import { NodeScrape } from '../collectors/node/node-scrape.ts';
 import { renderExposition } from '../collectors/prometheus/exposition.ts';
 import { metricsPlugin } from '../collectors/prometheus/metrics-plugin.ts';
 import { unitHealthCollector } from '../collectors/units/unit-health-collector.ts';
+import { nodeHealth } from '../diagnostics/health/node-health.ts';
+import { nodeHealthPlugin } from '../diagnostics/node/node-health-plugin.ts';
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../runtime/master/http/master-http-plugin.ts';
@@ -162,12 +164,21 @@ async function main(): Promise<void> {
   // One reading, at start: its background re-reading spawns `df`, which is measured apart below, not in the windows.
   const host = new HostCollector({ directory: dir, intervalMs: 600_000 });
   await host.start();
-  const masterUnits = (await activeUnits(join(dir, 'master-units'), MASTER_UNITS)).reader();
+  // Each node's units, behind the node's dcos-diagnostics health route, where the units collector reads them.
+  const healthServer = async (ip: string, role: string, names: readonly string[], unitsDir: string): Promise<string> => {
+    const units = (await activeUnits(join(dir, unitsDir), names)).reader();
+    const app = createHttpServer();
+    const identity = { hostname: ip, ip, dcos_version: 'bench', node_role: role, mesos_id: '', dcos_diagnostics_version: 'bench' };
+    await app.register(nodeHealthPlugin, { health: () => nodeHealth(units, identity) });
+    return (await listenHttp(app, '127.0.0.1', 0)).url;
+  };
+  const masterHealth = await healthServer('127.0.1.1', 'master', MASTER_UNITS, 'master-units');
+  const agentHealth = await healthServer('127.0.0.1', 'agent', AGENT_UNITS, 'agent-units');
   const masterCollectors = (roles: boolean): Collector[] => [
     mesosMasterCollector({ url: () => masterUrl, includeSystem: false }),
     ...(roles ? [mesosRolesCollector({ url: () => masterUrl })] : []),
     host,
-    unitHealthCollector({ node: '127.0.1.1', units: masterUnits }),
+    unitHealthCollector({ node: '127.0.1.1', url: () => masterHealth }),
   ];
   const masterNode = await serveMetrics('master', masterCollectors(true));
   // The same without mesos_roles: /master/roles sums every task's resources per request (see BENCHMARKS.md).
@@ -176,7 +187,7 @@ async function main(): Promise<void> {
     mesosAgentCollector({ url: () => agent.url, includeSystem: false }),
     containersCollector({ url: () => agent.url }),
     host,
-    unitHealthCollector({ node: '127.0.0.1', units: (await activeUnits(join(dir, 'agent-units'), AGENT_UNITS)).reader() }),
+    unitHealthCollector({ node: '127.0.0.1', url: () => agentHealth }),
   ]);
 
   console.log(`minidc bench:metrics — ${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}`);

@@ -3,7 +3,7 @@ import { derivedEntry, type CatalogueEntry } from './catalogue-entry.ts';
 
 export const UNIT_HEALTH = derivedEntry(['units'], 'gauge', 'minidc.unit.health', "A unit's health as dcos-diagnostics reports it: 0 healthy, 1 unhealthy.", {
   labelNames: ['node', 'unit'],
-  derivation: "the node's unit registry (systemd properties: load, active and sub state, exit status)",
+  derivation: "the node's dcos-diagnostics /system/health/v1 (unit rules and liveness probes)",
 });
 
 export const COLLECTOR_UP = derivedEntry(['scrape'], 'gauge', 'minidc.collector.up', 'Whether the collector succeeded on this scrape (1) or failed or timed out (0).', {

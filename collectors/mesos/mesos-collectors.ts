@@ -2,13 +2,13 @@
  * The collectors of a Mesos master and a Mesos agent, built only from their base URLs, so the same code serves the
  * embedded cluster and a real one (`minidc collect`): the snapshot, the master's roles and the agent's containers.
  */
-import type { CollectContext, Collector } from '../collector.ts';
+import type { Collector } from '../collector.ts';
 import type { Sample } from '../metric.ts';
 import { entriesOf } from '../catalogue/catalogue.ts';
 import { CONTAINER_ENTRIES } from '../catalogue/mesos-agent-entries.ts';
 import { MESOS_ROLE_ENTRIES } from '../catalogue/mesos-master-entries.ts';
 import type { CatalogueEntry } from '../catalogue/catalogue-entry.ts';
-import { fetchJson } from '../http-source.ts';
+import { jsonCollector, join } from '../json-collector.ts';
 import { SnapshotCollector } from '../snapshot/snapshot-collector.ts';
 
 export interface MesosCollectorOptions {
@@ -31,9 +31,6 @@ function snapshotEntries(source: 'mesos_master' | 'mesos_agent', includeSystem: 
   return entriesOf(source).filter((e) => includeSystem || !isSystem(e));
 }
 
-function join(base: string | undefined, path: string): string | undefined {
-  return base === undefined ? undefined : `${base.replace(/\/+$/, '')}${path}`;
-}
 
 /** The master's snapshot, plus Datadog's derived `mesos.cluster.total_frameworks`. */
 export function mesosMasterCollector(options: MesosCollectorOptions): Collector {
@@ -74,25 +71,6 @@ interface RoleJson {
 }
 
 const [ROLE_WEIGHT, ROLE_FRAMEWORKS, ROLE_CPUS, ROLE_MEM, ROLE_DISK] = MESOS_ROLE_ENTRIES as [CatalogueEntry, CatalogueEntry, CatalogueEntry, CatalogueEntry, CatalogueEntry];
-
-/** A collector that GETs one JSON document under the target's base URL and turns it into samples. */
-function jsonCollector(
-  name: string,
-  path: string,
-  options: Omit<MesosCollectorOptions, 'includeSystem' | 'onUnknownKeys'>,
-  toSamples: (body: unknown, url: string) => Sample[],
-): Collector {
-  return {
-    name,
-    enabledByDefault: true,
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    async collect({ signal }: CollectContext): Promise<Sample[]> {
-      const url = join(options.url(), path);
-      if (url === undefined) throw new Error('endpoint not published yet');
-      return toSamples(await fetchJson(url, { signal, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) }), url);
-    },
-  };
-}
 
 /** `/master/roles`: weight, frameworks and allocated cpus/mem/disk per role (Datadog's `mesos.role.*`). */
 export function mesosRolesCollector(options: Omit<MesosCollectorOptions, 'includeSystem' | 'onUnknownKeys'>): Collector {

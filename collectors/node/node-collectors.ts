@@ -1,7 +1,7 @@
 /**
  * Which collectors a node runs, by role, from the node's endpoints (endpoints.json's names): a master node reads
  * its master's snapshot and roles and Mesos-DNS; an agent node its agent's snapshot and containers; every node its
- * DNS forwarder, its VIP layer, its host and its units. Endpoints are looked up at each scrape, so collectors can
+ * DNS forwarder, its VIP layer, its host and its units' health (from the node's dcos-diagnostics). Endpoints are looked up at each scrape, so collectors can
  * be built before the components bind.
  */
 import type { Collector } from '../collector.ts';
@@ -10,7 +10,6 @@ import { HostCollector } from '../host/host-collector.ts';
 import { containersCollector, mesosAgentCollector, mesosMasterCollector, mesosRolesCollector } from '../mesos/mesos-collectors.ts';
 import { SnapshotCollector } from '../snapshot/snapshot-collector.ts';
 import { unitHealthCollector } from '../units/unit-health-collector.ts';
-import type { UnitReader } from '../../runtime/units/unit-reader.ts';
 
 export type NodeRole = 'master' | 'agent' | 'agent_public';
 
@@ -20,7 +19,6 @@ export interface NodeCollectorOptions {
   ip: string;
   /** The node's endpoints as endpoints.json names them, read at each scrape. */
   endpoints: () => Readonly<Record<string, string>>;
-  units: UnitReader;
   /** Directory whose filesystem the host collector reports (the node's data dir). */
   dataDir: string;
   /** Told about snapshot keys the catalogue does not cover (the catalogue test). */
@@ -60,6 +58,6 @@ export function nodeCollectors(options: NodeCollectorOptions): NodeCollectors {
   collectors.push(flat('dns_forwarder', 'dns_forwarder', 'dns_forwarder_api', '/v1/metrics'));
   collectors.push(flat('l4lb', 'l4lb', 'l4lb', '/metrics'));
   collectors.push(host);
-  collectors.push(unitHealthCollector({ node: options.ip, units: options.units }));
+  collectors.push(unitHealthCollector({ node: options.ip, url: endpoint('diagnostics') }));
   return { collectors, host };
 }

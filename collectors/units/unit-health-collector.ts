@@ -1,32 +1,23 @@
 /**
- * `minidc_unit_health{node,unit}` from a node's units, read through the UnitReader (what dcos-diagnostics reads
- * from systemd). Until diagnostics owns the health model this applies the unit-state part of dcos-diagnostics'
- * rules: unhealthy (1) when the unit is not loaded, not active, or its main process last exited non-zero.
+ * `minidc_unit_health{node,unit}` from the node's own dcos-diagnostics (`GET /system/health/v1` on its
+ * `diagnostics` endpoint): the same verdict the health report gives — dcos-diagnostics' unit rules plus the
+ * liveness probes, so a hung component whose unit still looks active is 1 here too. Read over HTTP, as it would be
+ * on a real DC/OS node.
  */
 import type { Collector } from '../collector.ts';
 import type { Sample } from '../metric.ts';
 import { UNIT_HEALTH } from '../catalogue/minidc-entries.ts';
-import type { UnitProperties, UnitReader } from '../../runtime/units/unit-reader.ts';
+import { jsonCollector, type JsonCollectorOptions } from '../json-collector.ts';
 
-export function unitHealth(p: UnitProperties): 0 | 1 {
-  if (p.LoadState !== 'loaded') return 1;
-  if (p.ActiveState !== 'active') return 1;
-  if (p.ExecMainStatus !== null && p.ExecMainStatus !== 0) return 1;
-  return 0;
-}
-
-export function unitHealthCollector(options: { node: string; units: UnitReader }): Collector {
-  return {
-    name: 'units',
-    enabledByDefault: true,
-    collect(): Sample[] {
-      const samples: Sample[] = [];
-      for (const unit of options.units.unitNames()) {
-        const properties = options.units.properties(unit);
-        if (properties === undefined) continue;
-        samples.push({ metric: UNIT_HEALTH, labels: { node: options.node, unit }, value: unitHealth(properties) });
-      }
-      return samples;
-    },
-  };
+export function unitHealthCollector(options: JsonCollectorOptions & { node: string }): Collector {
+  return jsonCollector('units', '/system/health/v1', options, (body, url) => {
+    const units = (body as { units?: unknown } | null)?.units;
+    if (!Array.isArray(units)) throw new Error(`GET ${url}: no units array`);
+    const samples: Sample[] = [];
+    for (const u of units as { id?: unknown; health?: unknown }[]) {
+      if (typeof u?.id !== 'string' || (u.health !== 0 && u.health !== 1)) continue;
+      samples.push({ metric: UNIT_HEALTH, labels: { node: options.node, unit: u.id }, value: u.health });
+    }
+    return samples;
+  });
 }

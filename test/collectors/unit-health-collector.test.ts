@@ -1,8 +1,13 @@
-// minidc_unit_health from a node's real units (UnitRegistry.reader()): 0 while active, 1 when inactive, failed or
-// not installed, with the node and unit as labels.
+// minidc_unit_health read from a node's dcos-diagnostics over HTTP (its node route over real units): 0 while
+// active, 1 when stopped, failed or not installed, with the node and unit as labels; a node without diagnostics
+// yet is the collector down.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unitHealthCollector } from '../../collectors/units/unit-health-collector.ts';
+import { nodeHealth } from '../../diagnostics/health/node-health.ts';
+import { nodeHealthPlugin } from '../../diagnostics/node/node-health-plugin.ts';
+import { createHttpServer } from '../../runtime/http/http-server.ts';
+import { listenHttp } from '../../runtime/http/listen-http.ts';
 import { UnitJournal } from '../../runtime/units/unit-journal.ts';
 import { Unit } from '../../runtime/units/unit.ts';
 import { UnitRegistry } from '../../runtime/units/unit-registry.ts';
@@ -16,7 +21,13 @@ test('unit health follows the units: active 0; stopped, failed or not installed 
   registry.add(master.unit);
   registry.add(dns.unit);
   registry.add(new Unit({ name: 'dcos-absent.service', description: 'Absent: not installed', journal: new UnitJournal({ dataDir: dir, unit: 'dcos-absent.service' }) }));
-  const collector = unitHealthCollector({ node: '127.0.1.1', units: registry.reader() });
+  const app = createHttpServer();
+  const identity = { hostname: 'h', ip: '127.0.1.1', dcos_version: 'x', node_role: 'master', mesos_id: '', dcos_diagnostics_version: 'x' };
+  await app.register(nodeHealthPlugin, { health: () => nodeHealth(registry.reader(), identity) });
+  const { url } = await listenHttp(app, '127.0.0.1', 0);
+  t.after(() => app.close());
+
+  const collector = unitHealthCollector({ node: '127.0.1.1', url: () => url });
   const health = async () =>
     Object.fromEntries((await collector.collect({ signal: new AbortController().signal })).map((s) => [`${s.labels!.node} ${s.labels!.unit}`, s.value]));
 
@@ -32,4 +43,7 @@ test('unit health follows the units: active 0; stopped, failed or not installed 
   const after = await health();
   assert.equal(after['127.0.1.1 dcos-mesos-dns.service'], 1);
   assert.equal(after['127.0.1.1 dcos-mesos-master.service'], 1);
+
+  const unpublished = unitHealthCollector({ node: '127.0.1.1', url: () => undefined });
+  await assert.rejects(async () => unpublished.collect({ signal: new AbortController().signal }), /endpoint not published yet/);
 });
