@@ -7,10 +7,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
+import { endpointsOf, eventually, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
 import { startOtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.ts';
 
 let root = '';
@@ -28,10 +28,6 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-interface Endpoints {
-  nodes: { role: string; endpoints: Record<string, string> }[];
-}
-
 async function startCluster(name: string, env: Record<string, string>): Promise<{ run: RunningMinidc; master: Record<string, string> }> {
   const dir = join(root, name);
   const saved = { ...process.env };
@@ -39,18 +35,7 @@ async function startCluster(name: string, env: Record<string, string>): Promise<
   const run = startMinidc(['--ports', 'ephemeral', '--data-dir', dir, '--agents', '1', '--public-agents', '0']);
   process.env = saved;
   runs.push(run);
-  const endpoints = await eventually(
-    `${name} up`,
-    async () => {
-      if (run.child.exitCode !== null) throw new Error(`minidc exited: ${run.output()}`);
-      try {
-        return JSON.parse(await readFile(join(dir, 'endpoints.json'), 'utf8')) as Endpoints;
-      } catch {
-        return undefined;
-      }
-    },
-    60_000,
-  );
+  const endpoints = await endpointsOf(run, dir);
   return { run, master: endpoints.nodes.find((n) => n.role === 'master')!.endpoints };
 }
 

@@ -8,11 +8,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, REPO_ROOT, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
+import { endpointsOf, eventually, REPO_ROOT, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
 import { promtoolCheckMetrics } from '../support/prometheus.ts';
 
 const BIN = join(REPO_ROOT, 'bin/minidc.js');
@@ -93,18 +93,7 @@ before(async () => {
   root = await mkdtemp(join(tmpdir(), 'minidc-collect-'));
   const dataDir = join(root, 'cluster');
   cluster = startMinidc(['--ports', 'ephemeral', '--data-dir', dataDir, '--no-sample', '--agents', '2', '--public-agents', '1']);
-  const endpoints = await eventually(
-    'the cluster up',
-    async () => {
-      if (cluster!.child.exitCode !== null) throw new Error(`minidc exited: ${cluster!.output()}`);
-      try {
-        return JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as { nodes: { role: string; endpoints: Record<string, string> }[] };
-      } catch {
-        return undefined;
-      }
-    },
-    90_000,
-  );
+  const endpoints = await endpointsOf(cluster, dataDir, 90_000);
   masterUrl = endpoints.nodes.find((n) => n.role === 'master')!.endpoints.mesos!;
   agentUrls = endpoints.nodes.filter((n) => n.role !== 'master').map((n) => n.endpoints.mesos!);
   agentAddresses = agentUrls.map(hostPort);

@@ -7,12 +7,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Resolver } from 'node:dns/promises';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOGUE, entriesOf, type CatalogueSource } from '../../collectors/catalogue/catalogue.ts';
 import { SnapshotMapper } from '../../collectors/snapshot/snapshot-mapper.ts';
-import { eventually, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
+import { endpointsOf, eventually, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
 import { promtoolCheckMetrics, startPrometheus } from '../support/prometheus.ts';
 
 interface EndpointsNode {
@@ -54,16 +54,7 @@ before(async () => {
   // Nothing listens on port 9: names outside the cluster fail upstream, so the forwarder's failure series exist.
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ upstream_resolvers: ['127.0.0.1:9'] }));
   minidc = startMinidc(['--ports', 'ephemeral', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.json')]);
-  nodes = await eventually(
-    'endpoints.json with a metrics endpoint on every node',
-    () => {
-      const file = JSON.parse(readFileSync(join(dir, 'data', 'endpoints.json'), 'utf8')) as { nodes: EndpointsNode[] };
-      return file.nodes.every((n) => n.endpoints.metrics !== undefined) ? file.nodes : undefined;
-    },
-    90_000,
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\n${minidc.output()}`);
-  });
+  nodes = (await endpointsOf(minidc, join(dir, 'data'), 90_000, (f) => f.nodes.every((n) => n.endpoints.metrics !== undefined))).nodes;
   master = nodes.find((n) => n.role === 'master')!;
   await eventually(
     'the sample app running',

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, minidc, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
+import { endpointsOf, eventually, minidc, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
 
 let root = '';
 let claimsDir = '';
@@ -49,18 +49,7 @@ async function startCluster(name: string, extra: string[] = []): Promise<Cluster
   await rm(join(dir, 'endpoints.json'), { force: true });
   const run = startMinidc(['--ports', 'ephemeral', '--data-dir', dir, '--no-sample', '--agents', '1', '--public-agents', '1', ...extra]);
   runs.push(run);
-  const endpoints = await eventually(
-    `${name} up`,
-    async () => {
-      if (run.child.exitCode !== null) throw new Error(`minidc exited: ${run.output()}`);
-      try {
-        return JSON.parse(await readFile(join(dir, 'endpoints.json'), 'utf8')) as { nodes: { endpoints: Record<string, string> }[] };
-      } catch {
-        return undefined;
-      }
-    },
-    60_000,
-  );
+  const endpoints = await endpointsOf(run, dir);
   const [master, ...agents] = endpoints.nodes;
   const slaves = await eventually(`${name}'s agents registered`, async () => {
     const s = await json<{ slaves: { hostname: string; resources: { ports: string } }[] }>(`${master!.endpoints.mesos}/master/slaves`);

@@ -6,10 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
+import { endpointsOf, eventually, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
 
 const APP = '/sleepers';
 const INSTANCES = 4;
@@ -67,13 +67,7 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 async function start(extra: string[] = []): Promise<void> {
   await rm(join(dir, 'endpoints.json'), { force: true });
   run = startMinidc(['--ports', 'ephemeral', '--data-dir', dir, '--no-sample', '--agents', '2', '--public-agents', '0', ...extra]);
-  const endpoints = await eventually('endpoints.json', async () => {
-    try {
-      return JSON.parse(await readFile(join(dir, 'endpoints.json'), 'utf8')) as { nodes: { endpoints: Record<string, string> }[] };
-    } catch {
-      return undefined;
-    }
-  }, 60_000);
+  const endpoints = await endpointsOf(run, dir);
   mesos = endpoints.nodes[0]!.endpoints.mesos!;
   marathon = endpoints.nodes[0]!.endpoints.marathon!;
 }

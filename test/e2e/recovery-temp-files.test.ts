@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAtomicTempFile } from '../../runtime/storage/atomic-file.ts';
-import { eventually, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
+import { endpointsOf, eventually, startMinidc, type RunningMinidc } from '../support/minidc-cli.ts';
 
 interface Endpoints {
   cluster: { id: string };
@@ -30,18 +30,7 @@ async function start(dir: string): Promise<{ run: RunningMinidc; endpoints: Endp
   await rm(join(dir, 'endpoints.json'), { force: true });
   const run = startMinidc(['--ports', 'ephemeral', '--data-dir', dir, '--no-sample', '--agents', '1', '--public-agents', '0']);
   runs.push(run);
-  const endpoints = await eventually(
-    'endpoints.json',
-    async () => {
-      if (run.child.exitCode !== null) throw new Error(`minidc exited: ${run.output()}`);
-      try {
-        return JSON.parse(await readFile(join(dir, 'endpoints.json'), 'utf8')) as Endpoints;
-      } catch {
-        return undefined;
-      }
-    },
-    60_000,
-  );
+  const endpoints = await endpointsOf(run, dir);
   return { run, endpoints };
 }
 

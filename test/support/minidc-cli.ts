@@ -1,5 +1,7 @@
 /** Runs the real `minidc` command as a user would, for tests. */
 import { spawn, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -57,6 +59,27 @@ export async function eventually<T>(what: string, read: () => Promise<T | undefi
     }
     if (Date.now() > end)
       throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** endpoints.json as the tests read it. */
+export interface EndpointsFile {
+  cluster: { id: string; name: string };
+  nodes: { id: string; ip: string; role: string; hostname: string; units: string[]; endpoints: Record<string, string> }[];
+}
+
+/**
+ * Waits until a started minidc has written `DATA_DIR/endpoints.json` (and `ready` accepts it); fails at once, with
+ * the process's output, if the process exits first.
+ */
+export async function endpointsOf(run: RunningMinidc, dataDir: string, ms = 60_000, ready: (file: EndpointsFile) => boolean = () => true): Promise<EndpointsFile> {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`minidc exited before writing endpoints.json: ${run.output()}`);
+    const file = await readFile(join(dataDir, 'endpoints.json'), 'utf8').then((text) => JSON.parse(text) as EndpointsFile, () => undefined);
+    if (file !== undefined && ready(file)) return file;
+    if (Date.now() > end) throw new Error(`no endpoints.json${file === undefined ? '' : ' that is ready'} in ${dataDir} within ${ms} ms: ${run.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
