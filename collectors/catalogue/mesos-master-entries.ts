@@ -26,6 +26,7 @@ const MESSAGE_COUNTERS: [string, string][] = [
   ['unregister_slave', 'agent unregistrations'],
   ['status_update', 'status updates from agents'],
   ['framework_to_executor', 'MESSAGE calls from frameworks to executors'],
+  ['executor_to_framework', 'messages from executors to frameworks'],
 ];
 
 export const MESOS_MASTER_ENTRIES: readonly CatalogueEntry[] = [

@@ -30,6 +30,7 @@ const MESSAGE_COUNTER_KEYS = [
   'master/messages_suppress_offers',
   'master/messages_reconcile_tasks',
   'master/messages_framework_to_executor',
+  'master/messages_executor_to_framework',
   'master/valid_framework_to_executor_messages',
   'master/invalid_framework_to_executor_messages',
   'master/valid_executor_to_framework_messages',

@@ -1163,6 +1163,7 @@ export class Master {
 
   /** An executor's message, valid when its framework is subscribed (Mesos drops it for a disconnected one). */
   private executorToFramework(agent: AgentRecord, frameworkId: string, executorId: string, data: Uint8Array): void {
+    this.counters.inc('master/messages_executor_to_framework');
     const fw = this.frameworks.get(frameworkId);
     const events = fw?.events;
     if (!fw || !fw.connected || !events || !(data instanceof Uint8Array)) {

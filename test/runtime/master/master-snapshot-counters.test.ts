@@ -89,6 +89,7 @@ test("an executor's message reaches its subscribed framework; one for an unknown
   await until('the framework got the message', () => fw.messages.length === 1);
   assert.deepEqual(fw.messages, [{ agentId: agent.id, executorId: 't0', data: 'pong' }]);
   const m = await snapshot();
+  assert.equal(m['master/messages_executor_to_framework'], 2);
   assert.equal(m['master/valid_executor_to_framework_messages'], 1);
   assert.equal(m['master/invalid_executor_to_framework_messages'], 1);
 });
