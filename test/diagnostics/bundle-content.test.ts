@@ -12,6 +12,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { NODE_SERVICES } from '../../app/node-services.ts';
 import { Cluster, type ClusterNode } from '../../runtime/cluster/cluster.ts';
 import { loadClusterConfig } from '../../runtime/cluster/cluster-config.ts';
@@ -191,8 +192,14 @@ test('a master node: journals, health, dumps named by the real ports, commands; 
   assertNoSecrets(bundle);
 });
 
-test('an agent node: its Mesos dumps and the sample app’s sandbox stdout; no empty file, no secret', async () => {
+test('an agent node: its Mesos dumps, the sample app’s sandbox stdout, rotated journals; no empty file, no secret', async () => {
+  // What logrotate will leave beside a journal: `.1` plain, `.2.gz` compressed, both holding a secret.
+  const journal = join(cluster.nodeDir(nodeOf('agent')), 'journal', 'dcos-minuteman.service.log');
+  await writeFile(`${journal}.1`, `{"message":"rotated one ${ENV_SECRET}"}\n`);
+  await writeFile(`${journal}.2.gz`, gzipSync(`{"message":"rotated two ${CONFIG_SECRET}"}\n`));
   const { node: agent, bundle } = await cleanBundleOf('agent');
+  assert.equal(entryText(bundle.path, 'dcos-minuteman.service.log.1'), '{"message":"rotated one [REDACTED]"}\n');
+  assert.equal(entryText(bundle.path, 'dcos-minuteman.service.log.2'), '{"message":"rotated two [REDACTED]"}\n');
   assertDumps(bundle, agent, 'mesos', ['/state', '/flags', '/metrics/snapshot', '/containers']);
   const sampleStdout = [...bundle.entries.keys()].filter((n) => /^sandboxes\/sample\/sample\.[0-9a-f-]{36}\/stdout$/.test(n));
   assert.equal(sampleStdout.length, 3, [...bundle.entries.keys()].join(' '));
