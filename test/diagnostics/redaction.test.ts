@@ -73,6 +73,7 @@ test('secretsFrom takes secret-named config keys at any depth and environment va
     nested: { zk_password: 'zk-pass-1', list: [{ api_key: 'k-123456' }] },
     credentials: { principal: 'ops-principal', secret: 'cred-secret' },
     auth_token: 'abc',
+    authentication_timeout: 3000,
   };
   const env = { PATH: '/usr/bin', MY_API_TOKEN: 'env-token-9', GITHUB_AUTH: 'gh-1234', SHORT_SECRET: 'xy' };
   assert.deepEqual(

@@ -19,7 +19,8 @@ import { sandboxCollector } from './sandbox-collector.ts';
 import { systemInfoCollector } from './system-info-collector.ts';
 
 export { ENDPOINT_DUMPS, HOST_COMMANDS, type EndpointDump, type HostCommand, type NodeRole };
-export { secretsFrom, REDACTED, SECRET_NAME } from './redaction.ts';
+export { secretsFrom, Redaction, redactText, REDACTED, SECRET_NAME } from './redaction.ts';
+export { RedactingSink } from './redacting-sink.ts';
 export { endpointFileName, commandFileName, sanitizeString } from './bundle-file-names.ts';
 
 export const HEALTH_FILE = 'dcos-diagnostics-health.json';

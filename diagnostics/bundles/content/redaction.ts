@@ -25,9 +25,9 @@ export const MIN_SECRET_LENGTH = 4;
 export function secretsFrom(config: object, env: NodeJS.ProcessEnv, explicit: readonly string[] = []): string[] {
   const found = new Set<string>();
   const take = (value: unknown): void => {
-    if (typeof value === 'string' || typeof value === 'number') {
-      const text = String(value);
-      if (text.length >= MIN_SECRET_LENGTH) found.add(text);
+    // Strings only: a number under such a key (`authentication_timeout: 3000`) would redact that number everywhere.
+    if (typeof value === 'string') {
+      if (value.length >= MIN_SECRET_LENGTH) found.add(value);
     } else if (typeof value === 'object' && value !== null) {
       for (const v of Object.values(value)) take(v);
     }
