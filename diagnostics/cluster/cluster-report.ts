@@ -99,7 +99,7 @@ function orderUnit(u: ReportUnit): ReportUnit {
 }
 
 /** Dotted IPv4 addresses in numeric order, anything else after them by text. */
-function compareIp(a: string, b: string): number {
+export function compareIp(a: string, b: string): number {
   const key = (ip: string) => (/^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip.split('.').map((p) => p.padStart(3, '0')).join('.') : `~${ip}`);
   return key(a).localeCompare(key(b));
 }
