@@ -40,7 +40,7 @@ export function parseListen(text: string): { host: string; port: number } {
   return { host: m[1] ?? m[2]!, port };
 }
 
-function parseTimeout(text: string): number {
+export function parseTimeout(text: string): number {
   const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
   if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) throw new InvalidArgumentError(`Expected seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}.`);
   return Math.round(seconds * 1000);

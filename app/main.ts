@@ -2,6 +2,8 @@
 import { main } from '../runtime/cli.ts';
 import { OtelConfigError, otelSettingsFromEnv } from '../collectors/otel/otel-settings.ts';
 import { installCollectCommand } from './collect-command.ts';
+import { installHealthCommand } from './health-command.ts';
+import { installNodeCommand } from './node-command.ts';
 import { NODE_SERVICES } from './node-services.ts';
 
 // OpenTelemetry first, so the runtime's spans go to the SDK from the start; without OTEL_* settings nothing of the
@@ -17,6 +19,6 @@ try {
 const otel = settings === undefined ? undefined : await (await import('../collectors/otel/otel-sdk.ts')).startOtel(settings);
 
 const services = otel === undefined ? NODE_SERVICES : [...NODE_SERVICES, (await import('./otel-export-service.ts')).otelExportService(otel)];
-await main(process.argv, services, [installCollectCommand]);
+await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand]);
 // Commands that return rather than exit (`minidc start` flushes through its export unit before it exits).
 await otel?.shutdown();

@@ -15,10 +15,10 @@ function readInput(file: string): string {
   return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
 }
 
-/** Prints one line to stderr and exits non-zero: the CLI's only way of failing. */
-export function fail(message: string): never {
+/** Prints one line to stderr and exits non-zero (1 unless a command documents another): the CLI's only way of failing. */
+export function fail(message: string, exitCode = 1): never {
   process.stderr.write(`minidc: ${message}\n`);
-  process.exit(1);
+  process.exit(exitCode);
 }
 
 /** Adds a command to the program: how the composition root adds the suite's commands (runtime/ imports no observer). */

@@ -19,6 +19,22 @@ export function minidc(args: string[], input?: string): CliResult {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * The same, without blocking the event loop: for a test that serves what the command asks (an in-process cluster,
+ * a test double) while it runs.
+ */
+export function minidcAsync(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** Runs a scenario through `minidc allocator simulate -` and returns the parsed output lines. */
 export function simulate(scenario: unknown): unknown[] {
   const r = minidc(['allocator', 'simulate', '-'], JSON.stringify(scenario));

@@ -1,0 +1,50 @@
+/**
+ * Which URL a cluster command talks to: `--url` when given, otherwise the master node's endpoint of that service in
+ * `<data-dir>/endpoints.json` (what `minidc start` wrote). The one place the choice is made, so that Admin Router
+ * (one URL in front of every service) changes only this file.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EndpointsFile } from '../../runtime/cluster/endpoints-file.ts';
+
+/** `minidc start`'s default data dir. */
+export const DEFAULT_DATA_DIR = './.minidc';
+
+/** The services the CLI asks: the Mesos master (`node list`) and the master's dcos-diagnostics (the rest). */
+export type ClusterService = 'mesos' | 'diagnostics';
+
+export interface ClusterUrlOptions {
+  url?: string;
+  dataDir?: string;
+}
+
+export class ClusterUrlError extends Error {}
+
+/** A base URL without a trailing slash, so paths are appended as `${base}/system/…`. */
+export function parseBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ClusterUrlError(`--url ${text} is not a URL (e.g. http://127.0.1.1:1050)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ClusterUrlError(`--url ${text} is not http(s)`);
+  if (url.search !== '' || url.hash !== '') throw new ClusterUrlError(`--url ${text} has a query or fragment`);
+  return url.href.replace(/\/+$/, '');
+}
+
+export async function clusterUrl(service: ClusterService, options: ClusterUrlOptions): Promise<string> {
+  if (options.url !== undefined) return parseBaseUrl(options.url);
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const path = join(dataDir, 'endpoints.json');
+  let file: EndpointsFile;
+  try {
+    file = JSON.parse(await readFile(path, 'utf8')) as EndpointsFile;
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`;
+    throw new ClusterUrlError(`no --url given and ${path} ${why} (start the cluster with minidc start, or pass --url)`);
+  }
+  const base = file.nodes?.find?.((n) => n.role === 'master')?.endpoints?.[service];
+  if (typeof base !== 'string') throw new ClusterUrlError(`no --url given and ${path} names no ${service} endpoint on a master node`);
+  return parseBaseUrl(base);
+}
