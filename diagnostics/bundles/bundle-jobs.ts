@@ -31,6 +31,7 @@ class Canceled extends Error {}
 class Stopped extends Error {}
 
 interface RunningJob {
+  type: BundleType;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -52,7 +53,7 @@ export class BundleJobs {
     const bundle = await this.store.create(id, type);
     const controller = new AbortController();
     const done = this.run(id, work, controller).finally(() => this.running.delete(id));
-    this.running.set(id, { controller, done });
+    this.running.set(id, { type, controller, done });
     await this.store.enforceRetention().catch((err: unknown) => this.options.onError?.(err));
     return bundle;
   }
@@ -61,8 +62,9 @@ export class BundleJobs {
     return this.running.has(id);
   }
 
-  runningIds(): string[] {
-    return [...this.running.keys()];
+  /** Bundles running in this process (of one type). */
+  runningIds(type?: BundleType): string[] {
+    return [...this.running].filter(([, job]) => type === undefined || job.type === type).map(([id]) => id);
   }
 
   /** Stops a running bundle (Canceled); false when it was not running in this process. */

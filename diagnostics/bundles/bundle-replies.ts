@@ -25,6 +25,36 @@ export function checkedId(reply: FastifyReply, id: string): string | undefined {
   return undefined;
 }
 
+export const BUNDLE_ID_PARAMS = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const;
+/** What dcos-diagnostics sends with a bundle download (both types, as it does). */
+export const ZIP_CONTENT_TYPE = 'application/zip, application/octet-stream';
+
+type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+
+/** A route handler on `:id`: the id checked first (400), a BundleError answered with its status. */
+export function bundleHandler<R extends IdRequest>(handle: (id: string, request: R, reply: FastifyReply) => Promise<unknown>) {
+  return async (request: R, reply: FastifyReply): Promise<unknown> => {
+    const id = checkedId(reply, request.params.id);
+    if (id === undefined) return reply;
+    try {
+      return await handle(id, request, reply);
+    } catch (err) {
+      return sendFailure(reply, err);
+    }
+  };
+}
+
+/** `…/{id}/file` of the v2 API: a Done bundle's zip, else the 404/410 of `downloadable`. */
+export async function sendBundleZip(store: BundleStore, request: FastifyRequest, reply: FastifyReply, id: string, notFound: string): Promise<FastifyReply> {
+  if ((await downloadable(store, reply, id, notFound)) === undefined) return reply;
+  return sendZip(request, reply, {
+    path: store.zipPath(id),
+    filename: `${id}.zip`,
+    contentType: ZIP_CONTENT_TYPE,
+    onMissing: (r) => sendError(r, 410, `bundle ${id} was Deleted`),
+  });
+}
+
 /** The bundle when it can be downloaded; otherwise the 404/410 dcos-diagnostics answers is sent. */
 export async function downloadable(store: BundleStore, reply: FastifyReply, id: string, notFound: string): Promise<Bundle | undefined> {
   const bundle = await store.get(id);
