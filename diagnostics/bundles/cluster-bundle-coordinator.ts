@@ -221,7 +221,7 @@ class ClusterBundleRun {
   }
 
   private async download(url: string, to: string, deadline: number): Promise<void> {
-    const left = Math.max(1, deadline - this.options.clock.now());
+    const left = Math.max(1, Math.ceil(deadline - this.options.clock.now()));
     const signal = AbortSignal.any([this.signal, AbortSignal.timeout(left)]);
     const response = await this.request('GET', url, undefined, signal);
     if (response.body === null) throw new Error(`GET ${url}: no body`);
