@@ -10,6 +10,7 @@ const OBSERVER_VISIBLE_RUNTIME_MODULES = [
   'units/unit-reader.ts', // the read-only unit interface
   'time/clock.ts', // Clock and Timers: an embedded cluster hands observers its own time
   'time/system-time.ts',
+  'storage/atomic-file.ts', // durable state files (bundles' state.json): a ground-floor utility, no runtime state
 ];
 
 const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
