@@ -29,6 +29,7 @@ import { HEALTH_BASE } from '../diagnostics/node/node-health-plugin.ts';
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { systemTime } from '../runtime/time/system-time.ts';
+import type { LoadResult } from './http-load-client.ts';
 import { idleLoopDelay, loopDelayWindow, type LoopDelay } from './support/loop-delay.ts';
 import { median } from './support/stats.ts';
 
@@ -42,16 +43,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 
 const execFileAsync = promisify(execFile);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
-interface LoadResult {
-  requests: number;
-  errors: number;
-  bytes: number;
-  seconds: number;
-  p50_ms: number;
-  p99_ms: number;
-  max_ms: number;
-}
 
 interface SimulatedNodes {
   port: number;

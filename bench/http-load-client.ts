@@ -10,6 +10,17 @@
  */
 import { connect, type Socket } from 'node:net';
 
+/** The JSON line this client prints (what the benchmarks parse). */
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  bytes: number;
+  seconds: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
+
 const [url, concurrencyText, secondsText, ...headers] = process.argv.slice(2);
 if (url === undefined) {
   console.error('usage: http-load-client.ts URL CONCURRENCY SECONDS [HEADER…]');
