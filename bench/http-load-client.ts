@@ -1,7 +1,8 @@
 /**
  * A closed-loop HTTP/1.1 load client for the benchmarks, run in its own process so its work does not share the
- * server's event loop: `node --import tsx bench/http-load-client.ts URL CONCURRENCY SECONDS`. Each of CONCURRENCY
- * keep-alive connections sends a GET, reads the whole response and sends the next, for SECONDS; prints one JSON
+ * server's event loop: `node --import tsx bench/http-load-client.ts URL CONCURRENCY SECONDS [HEADER…]`. Each of
+ * CONCURRENCY keep-alive connections sends a GET (with each `Name: value` HEADER, e.g. `Accept-Encoding: gzip`),
+ * reads the whole response and sends the next, for SECONDS; prints one JSON
  * line `{"requests","errors","bytes","seconds","p50_ms","p99_ms","max_ms"}` (latency of 200 responses).
  *
  * It speaks HTTP over raw sockets and only finds the status and Content-Length in each response: node's HTTP
@@ -9,15 +10,26 @@
  */
 import { connect, type Socket } from 'node:net';
 
-const [url, concurrencyText, secondsText] = process.argv.slice(2);
+/** The JSON line this client prints (what the benchmarks parse). */
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  bytes: number;
+  seconds: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
+
+const [url, concurrencyText, secondsText, ...headers] = process.argv.slice(2);
 if (url === undefined) {
-  console.error('usage: http-load-client.ts URL CONCURRENCY SECONDS');
+  console.error('usage: http-load-client.ts URL CONCURRENCY SECONDS [HEADER…]');
   process.exit(2);
 }
 const target = new URL(url);
 const concurrency = Number(concurrencyText ?? 300);
 const seconds = Number(secondsText ?? 20);
-const request = Buffer.from(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n\r\n`);
+const request = Buffer.from(`GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: ${target.host}\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n`);
 const latencies: number[] = [];
 let errors = 0;
 let bytes = 0;

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../runtime/master/http/master-http-plugin.ts';
+import type { LoadResult } from './http-load-client.ts';
 import { startSimulatedMaster } from './support/simulated-master.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 100);
@@ -26,16 +27,6 @@ const PATHS = (process.env.BENCH_PATHS ?? '/version,/master/state-summary,/maste
 
 const execFileAsync = promisify(execFile);
 const client = fileURLToPath(new URL('./http-load-client.ts', import.meta.url));
-
-interface LoadResult {
-  requests: number;
-  errors: number;
-  bytes: number;
-  seconds: number;
-  p50_ms: number;
-  p99_ms: number;
-  max_ms: number;
-}
 
 const sim = await startSimulatedMaster({ agents: AGENTS, tasksPerAgent: TASKS_PER_AGENT, allocationIntervalMs: 1000 });
 const app = createHttpServer();
