@@ -3,6 +3,8 @@
  * `/master/state`: hostname, and the address in its pid `master@ip:port`) and every agent it lists, typed
  * `agent (public)` when it carries the attribute `public_ip:true` as DC/OS's public agents do.
  */
+import { hostOfPid } from '../../collectors/mesos/agent-discovery.ts';
+import { agentRoleOf } from '../../diagnostics/cluster/cluster-node.ts';
 import { getJson } from './cluster-http.ts';
 import { CliError } from './cluster-options.ts';
 import { renderTable } from './text-table.ts';
@@ -24,13 +26,6 @@ interface MasterState {
   slaves?: { id: string; hostname: string; pid?: string; attributes?: Record<string, unknown> }[];
 }
 
-/** The address in a libprocess pid (`slave(1)@10.0.0.5:5051` → `10.0.0.5`). */
-export function ipOfPid(pid: string | undefined): string | undefined {
-  return pid === undefined ? undefined : /@([^:@]+):\d+$/.exec(pid)?.[1];
-}
-
-/** Mesos renders a text attribute as a string, a scalar as a number: `public_ip:true` arrives as `"true"`. */
-const isPublic = (attributes: Record<string, unknown> | undefined) => String(attributes?.public_ip) === 'true';
 
 export async function listNodes(mesosUrl: string, timeoutMs: number): Promise<ListedNode[]> {
   const url = `${mesosUrl}/master/state`;
@@ -39,7 +34,7 @@ export async function listNodes(mesosUrl: string, timeoutMs: number): Promise<Li
   const leader = state.leader_info ?? { id: state.id, pid: state.pid, hostname: state.hostname };
   const master: ListedNode = {
     hostname: String(leader.hostname ?? state.hostname ?? ''),
-    ip: ipOfPid(state.pid) ?? String(state.hostname ?? ''),
+    ip: hostOfPid(state.pid) ?? String(state.hostname ?? ''),
     id: String(leader.id ?? state.id ?? ''),
     type: 'master (leader)',
     raw: leader,
@@ -47,9 +42,9 @@ export async function listNodes(mesosUrl: string, timeoutMs: number): Promise<Li
   const agents = state.slaves.map(
     (a): ListedNode => ({
       hostname: a.hostname,
-      ip: ipOfPid(a.pid) ?? a.hostname,
+      ip: hostOfPid(a.pid) ?? a.hostname,
       id: a.id,
-      type: isPublic(a.attributes) ? 'agent (public)' : 'agent',
+      type: agentRoleOf(a.attributes) === 'agent_public' ? 'agent (public)' : 'agent',
       raw: a,
     }),
   );

@@ -34,6 +34,11 @@ export function targetOfUrl(text: string): MesosTarget {
 
 const PID = /^[^@]+@(.+):(\d{1,5})$/;
 
+/** The host of a libprocess pid (`slave(1)@10.0.0.5:5051` → `10.0.0.5`); undefined when it is not one. */
+export function hostOfPid(pid: unknown): string | undefined {
+  return typeof pid === 'string' ? PID.exec(pid)?.[1] : undefined;
+}
+
 interface SlaveJson {
   pid?: unknown;
   hostname?: unknown;

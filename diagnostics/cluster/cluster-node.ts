@@ -3,6 +3,15 @@ import type { NodeHealthResponse } from '../health/node-health.ts';
 
 export type NodeRole = 'master' | 'agent' | 'agent_public';
 
+/**
+ * An agent's role by DC/OS's rule: public agents carry the attribute `public_ip:true`, which Mesos renders as the
+ * text `"true"` (a scalar attribute would arrive as a number, so the boolean is accepted too).
+ */
+export function agentRoleOf(attributes: Readonly<Record<string, unknown>> | undefined): 'agent' | 'agent_public' {
+  const publicIp = attributes?.public_ip;
+  return publicIp === 'true' || publicIp === true ? 'agent_public' : 'agent';
+}
+
 export interface ClusterNodeRef {
   ip: string;
   role: NodeRole;

@@ -4,7 +4,7 @@
  * cannot be read the last agent list is kept, so a master hiccup does not make every agent vanish from health.
  */
 import { fetchJson } from '../../collectors/http-source.ts';
-import type { ClusterNodeRef } from './cluster-node.ts';
+import { agentRoleOf, type ClusterNodeRef } from './cluster-node.ts';
 
 export const DISCOVERY_TIMEOUT_MS = 10_000;
 
@@ -39,11 +39,10 @@ export class NodeDiscovery {
       const body = (await fetchJson(`${url}/master/slaves`, { timeoutMs: this.options.timeoutMs ?? DISCOVERY_TIMEOUT_MS })) as SlavesBody;
       this.agents = (Array.isArray(body.slaves) ? body.slaves : []).flatMap((s): ClusterNodeRef[] => {
         if (typeof s.hostname !== 'string' || s.hostname === '') return [];
-        const publicIp = s.attributes?.public_ip;
         return [
           {
             ip: s.hostname,
-            role: publicIp === 'true' || publicIp === true ? 'agent_public' : 'agent',
+            role: agentRoleOf(s.attributes),
             mesosId: typeof s.id === 'string' ? s.id : '',
             leader: false,
           },

@@ -4,6 +4,7 @@
  * (unreachable agents drop out of `/master/slaves`), and an agent the master lists but the report has not pulled.
  */
 import { agentTargetsOf } from '../../../collectors/mesos/agent-discovery.ts';
+import { agentRoleOf } from '../../cluster/cluster-node.ts';
 import type { ClusterReport } from '../../cluster/cluster-report.ts';
 import type { DiagnosedNode, Finding } from './diagnosis.ts';
 
@@ -35,12 +36,11 @@ export function agentsOf(body: unknown, scheme: 'http:' | 'https:' = 'http:'): M
   if (!Array.isArray(slaves)) throw new Error('the answer has no slaves list');
   return (slaves as SlaveJson[]).flatMap((s): MasterAgent[] => {
     if (typeof s !== 'object' || s === null || typeof s.hostname !== 'string' || s.hostname === '') return [];
-    const publicIp = s.attributes?.public_ip;
     return [
       {
         id: typeof s.id === 'string' ? s.id : '',
         ip: s.hostname,
-        role: publicIp === 'true' || publicIp === true ? 'agent_public' : 'agent',
+        role: agentRoleOf(s.attributes),
         // Mesos ≥ 1.9 says `deactivated` apart from `active`; either one means no offers, no launches.
         active: s.active !== false && s.deactivated !== true,
         url: agentTargetsOf({ slaves: [s] }, scheme)[0]?.url,
