@@ -26,6 +26,7 @@ import { goNowString } from './go-time.ts';
 import { NODE_BUNDLES } from './node-bundle-plugin.ts';
 import { SUMMARY_ERRORS_FILE } from './node-bundle-work.ts';
 import { selectNodes, type NodeSelection } from './node-selection.ts';
+import { eachBounded } from '../each-bounded.ts';
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export const DEFAULT_NODE_TIMEOUT_MS = 10 * 60_000;
@@ -96,19 +97,17 @@ export class ClusterBundleCoordinator {
     const run = new ClusterBundleRun(this.options, id, signal, store.workDir(id), new ClusterZipWriter(tempPath), progress);
     try {
       await mkdir(run.workDir, { recursive: true, mode: 0o700 });
-      const queue = [...nodes];
       let finished = 0;
-      const worker = async (): Promise<void> => {
-        for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
-          await run.collectNode(node);
-          progress.percent = Math.floor((++finished / nodes.length) * 100);
-        }
-      };
-      const workers = Math.min(this.options.concurrency ?? DEFAULT_NODE_CONCURRENCY, nodes.length);
-      // allSettled: on a cancel every worker is left to stop before the node bundles are cleaned up.
-      const results = await Promise.allSettled(Array.from({ length: workers }, worker));
+      // Every node's work ends before this settles, so on a cancel none races the clean-up of the node bundles.
+      const failure = await eachBounded(nodes, this.options.concurrency ?? DEFAULT_NODE_CONCURRENCY, async (node) => {
+        await run.collectNode(node);
+        progress.percent = Math.floor((++finished / nodes.length) * 100);
+      }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       signal.throwIfAborted();
-      for (const r of results) if (r.status === 'rejected') throw r.reason;
+      if (failure !== undefined) throw failure;
       return await run.finish();
     } catch (err) {
       await run.zip.abort();

@@ -5,6 +5,7 @@
  * node's health. A node that cannot be polled (refused, timed out, non-200, not a health body) is health 3.
  */
 import { fetchJson } from '../../collectors/http-source.ts';
+import { eachBounded } from '../each-bounded.ts';
 import type { Time } from '../../runtime/time/clock.ts';
 import type { NodeHealthResponse } from '../health/node-health.ts';
 import type { ClusterNodeRef, NodePull } from './cluster-node.ts';
@@ -90,17 +91,17 @@ export class ClusterHealthPuller {
     const wanted = new Set(nodes.map((n) => n.ip));
     for (const ip of this.pulls.keys()) if (!wanted.has(ip)) this.pulls.delete(ip);
     this.cached = undefined;
-    const queue = [...nodes];
-    const worker = async (): Promise<void> => {
-      for (let node = queue.shift(); node !== undefined; node = queue.shift()) {
+    await eachBounded(
+      nodes,
+      this.options.concurrency ?? DEFAULT_PULL_CONCURRENCY,
+      async (node) => {
         const pull = await this.pullNode(node);
         if (this.abort.signal.aborted) return;
         this.pulls.set(node.ip, pull);
         this.cached = undefined;
-      }
-    };
-    const workers = Math.min(this.options.concurrency ?? DEFAULT_PULL_CONCURRENCY, queue.length);
-    await Promise.all(Array.from({ length: workers }, worker));
+      },
+      () => this.abort.signal.aborted,
+    );
     if (this.abort.signal.aborted) return;
     this.lastPullWallMs = this.options.time.wallMs();
     this.cached = undefined;

@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { BundleSink } from '../bundle-content.ts';
+import { eachBounded } from '../../each-bounded.ts';
 import type { BundleCollector } from './collector.ts';
 
 export interface CollectorRunOptions {
@@ -22,25 +23,20 @@ export async function runCollectors(
   options: CollectorRunOptions,
 ): Promise<string[]> {
   const errors: string[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (!signal.aborted && next < collectors.length) {
-      const collector = collectors[next++]!;
-      const failure = await runOne(collector, sink, signal, options.timeoutMs);
-      if (failure === undefined || signal.aborted) continue;
-      if (!collector.optional) {
-        errors.push(`${collector.name}: ${failure}`);
-        continue;
-      }
-      try {
-        await sink.add(collector.name, `${failure}\n`);
-      } catch (err) {
-        if (!signal.aborted) errors.push(`${collector.name}: ${failure}; writing that failed too: ${(err as Error).message}`);
-      }
+  const run = async (collector: BundleCollector): Promise<void> => {
+    const failure = await runOne(collector, sink, signal, options.timeoutMs);
+    if (failure === undefined || signal.aborted) return;
+    if (!collector.optional) {
+      errors.push(`${collector.name}: ${failure}`);
+      return;
+    }
+    try {
+      await sink.add(collector.name, `${failure}\n`);
+    } catch (err) {
+      if (!signal.aborted) errors.push(`${collector.name}: ${failure}; writing that failed too: ${(err as Error).message}`);
     }
   };
-  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency, collectors.length)) }, worker);
-  await raceAbort(signal, Promise.all(workers)).catch(() => {});
+  await raceAbort(signal, eachBounded(collectors, Math.max(1, options.concurrency), run, () => signal.aborted)).catch(() => {});
   return errors;
 }
 
