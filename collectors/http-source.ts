@@ -65,8 +65,20 @@ export async function fetchText(url: string, options: HttpSourceOptions = {}): P
     await response.body?.cancel().catch(() => {});
     throw new HttpSourceError(url, 'status', `HTTP ${response.status} ${response.statusText}`.trimEnd(), response.status);
   }
-  const declared = Number(response.headers.get('content-length') ?? NaN);
   const tooLarge = () => new HttpSourceError(url, 'too-large', `response larger than the ${maxBytes}-byte limit`);
+  try {
+    return (await readBodyCapped(response, maxBytes, tooLarge)).toString('utf8');
+  } catch (err) {
+    throw err instanceof HttpSourceError ? err : failure(err);
+  }
+}
+
+/**
+ * A response's whole body, refused (the body cancelled, `tooLarge()` thrown) as soon as it declares or reaches more
+ * than `maxBytes`, so a runaway answer never sits in memory; read errors reach the caller as they are.
+ */
+export async function readBodyCapped(response: Response, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > maxBytes) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge();
@@ -75,20 +87,16 @@ export async function fetchText(url: string, options: HttpSourceOptions = {}): P
   let size = 0;
   if (response.body !== null) {
     const reader = response.body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > maxBytes) {
-          await reader.cancel().catch(() => {});
-          throw tooLarge();
-        }
-        chunks.push(value);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw tooLarge();
       }
-    } catch (err) {
-      throw err instanceof HttpSourceError ? err : failure(err);
+      chunks.push(value);
     }
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size);
 }

@@ -3,6 +3,7 @@
  * (`CliHttpError`) naming the URL, and an error answer's text taken from dcos-diagnostics' `{code,error}` body (or
  * the plain-text body the health routes answer with).
  */
+import { readBodyCapped } from '../../collectors/http-source.ts';
 
 /** Replies the CLI reads whole are small; the largest, `/master/state` of a big cluster, stays under this. */
 export const MAX_JSON_BYTES = 256 * 1024 * 1024;
@@ -45,24 +46,12 @@ export function failureText(what: string, err: unknown, timeoutMs: number): stri
 
 /** Reads the body, failing once it passes `maxBytes` instead of holding an unbounded answer. */
 export async function readBody(response: Response, what: string, maxBytes: number, timeoutMs: number): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) throw new CliHttpError(`${what}: answer of ${declared} bytes is over the ${maxBytes}-byte limit`);
-  const chunks: Buffer[] = [];
-  let size = 0;
   try {
-    for await (const chunk of response.body ?? []) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        await response.body?.cancel();
-        throw new CliHttpError(`${what}: answer is over the ${maxBytes}-byte limit`);
-      }
-      chunks.push(Buffer.from(chunk));
-    }
+    return await readBodyCapped(response, maxBytes, () => new CliHttpError(`${what}: answer is over the ${maxBytes}-byte limit`));
   } catch (err) {
     if (err instanceof CliHttpError) throw err;
     throw new CliHttpError(failureText(what, err, timeoutMs));
   }
-  return Buffer.concat(chunks);
 }
 
 /** The server's own words for an error answer: `error` of `{code,error}`, else the body's first line. */
