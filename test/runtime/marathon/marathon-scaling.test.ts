@@ -95,9 +95,13 @@ test('a config change replaces every task; with the default strategy new tasks r
   assert.equal(app.versionInfo.lastConfigChangeAt, put.body.version);
   assert.equal(app.instances, 2, 'a partial update keeps the fields it does not name');
   assert.ok(app.tasks.every((t: { id: string; version: string }) => !old.some((o) => o.id === t.id) && t.version === put.body.version));
-  // minimumHealthCapacity 1: every old task outlived the moment both new ones were running.
-  const newRunning = Math.max(...app.tasks.map((t: { id: string }) => timeOf(mesosTask(t.id)!, 'TASK_RUNNING')));
-  for (const o of old) assert.ok(timeOf(mesosTask(o.id)!, 'TASK_KILLED') >= newRunning);
+  // minimumHealthCapacity 1: two tasks ready at every moment, so the i-th old task to stop did so no earlier than
+  // the i-th new task was running (the new ones need not come up together: they may start from different offers).
+  const newRunning = app.tasks.map((t: { id: string }) => timeOf(mesosTask(t.id)!, 'TASK_RUNNING')).sort((a: number, b: number) => a - b);
+  const oldKilled = old.map((o) => timeOf(mesosTask(o.id)!, 'TASK_KILLED')).sort((a, b) => a - b);
+  for (const [i, killedAt] of oldKilled.entries()) {
+    assert.ok(killedAt >= newRunning[i], `old task ${i + 1} stopped at ${killedAt}, before new task ${i + 1} ran at ${newRunning[i]}`);
+  }
 });
 
 test('with minimumHealthCapacity 0 and maximumOverCapacity 0 old tasks stop before new ones start', async () => {
