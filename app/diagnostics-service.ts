@@ -5,6 +5,9 @@
  * 61001, which minidc does not have yet).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nodeBundleContent, secretsFrom } from '../diagnostics/bundles/content/node-bundle-content.ts';
+import { diagnosisText } from '../diagnostics/bundles/diagnosis/cluster-diagnosis.ts';
 import type { ClusterNodeRef } from '../diagnostics/cluster/cluster-node.ts';
 import { NodeDiscovery } from '../diagnostics/cluster/node-discovery.ts';
 import { DiagnosticsUnit } from '../diagnostics/diagnostics-unit.ts';
@@ -40,16 +43,21 @@ export const diagnosticsService: NodeServiceDescriptor = {
   roles: ['master', 'agent', 'agent_public'],
   after: [...RUNTIME_SERVICES.map((s) => s.unit), DIAGNOSTICS_SOCKET_UNIT],
   endpoints: ['diagnostics'],
-  create: ({ cluster, node, port, publish }) => {
+  create: ({ cluster, node, nodeDir, port, publish }) => {
     const isMaster = node.role === 'master';
+    const embedded = (ip: string) => cluster.nodes.find((n) => n.ip === ip);
     // Where the master reaches a node's diagnostics: an embedded node's endpoint (unknown until its unit bound);
     // a node from elsewhere on DC/OS's ports.
     const nodeUrl = (ref: ClusterNodeRef): string | undefined => {
-      const embedded = cluster.nodes.find((n) => n.ip === ref.ip);
-      if (embedded) return embedded.endpoints.diagnostics;
+      const local = embedded(ref.ip);
+      if (local) return local.endpoints.diagnostics;
       return `http://${ref.ip}:${ref.role === 'master' ? STANDARD_PORTS.diagnosticsMaster : STANDARD_PORTS.diagnosticsAgent}`;
     };
-    const diagnostics = new DiagnosticsUnit({
+    const discovery = new NodeDiscovery({ mesosUrl: () => cluster.masterNode.endpoints.mesos, masters: [cluster.config.masterIp] });
+    const { config } = cluster;
+    // What a bundle must never carry: secret-looking values of the cluster's config and of this process's environment.
+    const secrets = secretsFrom(config, process.env);
+    const diagnostics: DiagnosticsUnit = new DiagnosticsUnit({
       units: node.units.reader(),
       identity: () => ({
         hostname: node.hostname,
@@ -64,14 +72,44 @@ export const diagnosticsService: NodeServiceDescriptor = {
       port: port(isMaster ? 'diagnosticsMaster' : 'diagnosticsAgent'),
       ...(isMaster
         ? {
-            pull: {
-              discovery: new NodeDiscovery({ mesosUrl: () => cluster.masterNode.endpoints.mesos, masters: [cluster.config.masterIp] }),
-              nodeUrl,
-              time: systemTime,
-              intervalMs: cluster.config.diagnosticsPullIntervalMs,
-            },
+            pull: { discovery, nodeUrl, time: systemTime, intervalMs: config.diagnosticsPullIntervalMs },
           }
         : {}),
+      bundles: {
+        dir: join(nodeDir, 'diagnostics', 'bundles'),
+        clock: systemTime,
+        retention: config.diagnosticsBundleRetention,
+        timeoutMs: config.diagnosticsBundleTimeoutMs,
+        minFreeBytes: config.diagnosticsMinFreeDiskBytes,
+        content: nodeBundleContent({
+          units: node.units.reader(),
+          role: node.role,
+          hostname: node.hostname,
+          endpoints: () => node.endpoints,
+          health: () => diagnostics.nodeHealth(),
+          ...(isMaster ? {} : { agentWorkDir: join(nodeDir, 'mesos-agent') }),
+          secrets,
+        }),
+        ...(isMaster
+          ? {
+              cluster: {
+                discovery,
+                nodeUrl,
+                diagnosis: () =>
+                  diagnosisText({
+                    report: () => diagnostics.freshReport(),
+                    mesosUrl: cluster.masterNode.endpoints.mesos,
+                    marathonUrl: cluster.masterNode.endpoints.marathon,
+                    metricsUrl: (n) => {
+                      const local = embedded(n.ip);
+                      if (local === undefined) return `http://${n.ip}:${STANDARD_PORTS.metrics}/metrics`;
+                      return local.endpoints.metrics === undefined ? undefined : `${local.endpoints.metrics}/metrics`;
+                    },
+                  }),
+              },
+            }
+          : {}),
+      },
       createServer: (log) => createHttpServer({ onInternalError: journalInternalErrors(log) }),
       listen: listenHttp,
     });

@@ -193,13 +193,14 @@ export class BundleStore {
 
   /**
    * At start, before anything runs: every bundle left Started/InProgress by a crash or kill -9 becomes Failed with
-   * the interrupted error and loses its temp files. Returns the ids recovered.
+   * the interrupted error and loses its files. Returns the ids recovered.
    */
   async recover(): Promise<string[]> {
     const recovered: string[] = [];
     for (const bundle of await this.list()) {
       if (!isRunning(bundle.status)) continue;
-      await this.removeWork(bundle.id);
+      // The zip too: a kill between its rename and the Done state leaves a whole file of a bundle never Done.
+      await this.removeFiles(bundle.id);
       await this.update(bundle.id, { status: 'Failed', stopped_at: this.now(), errors: [...(bundle.errors ?? []), INTERRUPTED_ERROR] });
       recovered.push(bundle.id);
     }

@@ -9,7 +9,6 @@
  * Done); every node bundle made for it is deleted once merged, failed or canceled (DCOS_OSS-5470), so nothing is
  * left on the nodes; cancel stops polling and downloads at once; each request has a timeout and each node a limit.
  */
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -84,6 +83,41 @@ export class ClusterBundleCoordinator {
     return this.progress.get(id);
   }
 
+  /**
+   * Deletes, on every node, the node bundles of cluster bundles a crash interrupted (`recover`'s ids), so a kill -9
+   * mid-bundle leaves nothing on the nodes either. Nodes may still be starting or registering: up to `attempts`
+   * rounds `retryMs` apart, each discovering the nodes afresh and trying those not yet clean; a 404 is clean.
+   * Resolves with the `ip: why` of nodes left unclean.
+   */
+  async deleteInterrupted(ids: readonly string[], signal: AbortSignal, attempts = 5, retryMs = 3000): Promise<string[]> {
+    const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const clean = new Set<string>();
+    let unclean = new Map<string, string>();
+    for (let attempt = 0; attempt < attempts && ids.length > 0 && !signal.aborted; attempt++) {
+      if (attempt > 0) await sleep(retryMs, undefined, { signal }).catch(() => undefined);
+      const nodes = await this.options.discovery.nodes().catch(() => []);
+      unclean = new Map();
+      await eachBounded(
+        nodes.filter((n) => !clean.has(n.ip)),
+        this.options.concurrency ?? DEFAULT_NODE_CONCURRENCY,
+        async (node) => {
+          const base = this.options.nodeUrl(node);
+          if (base === undefined) return void unclean.set(node.ip, 'its diagnostics address is not known');
+          for (const id of ids) {
+            const outcome = await fetch(`${base}${NODE_BUNDLES}/${id}`, { method: 'DELETE', signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) }).then(
+              async (r) => (await r.body?.cancel(), r.status),
+              (err: Error) => err.message,
+            );
+            if (outcome !== 200 && outcome !== 404) return void unclean.set(node.ip, `DELETE of node bundle ${id}: ${outcome}`);
+          }
+          clean.add(node.ip);
+        },
+      );
+      if (unclean.size === 0 && attempt > 0) break;
+    }
+    return [...unclean].map(([ip, why]) => `${ip}: ${why}`);
+  }
+
   private async collect({ id, tempPath, signal }: BundleWorkContext, nodes: ClusterNodeRef[]): Promise<{ errors: string[] }> {
     const { clock } = this.options;
     const store = this.options.jobs.store;
@@ -124,7 +158,6 @@ export class ClusterBundleCoordinator {
 
 /** One cluster bundle in the making: its nodes' outcomes, its event lines, the node bundles still to delete. */
 class ClusterBundleRun {
-  private readonly nodeBundleId = randomUUID();
   private readonly report: Record<string, NodeOutcome> = {};
   private readonly events: string[] = [];
   private readonly failures: string[] = [];
@@ -144,7 +177,8 @@ class ClusterBundleRun {
   async collectNode(node: ClusterNodeRef): Promise<void> {
     this.event(`START collecting logs ${node.ip}`);
     const base = this.options.nodeUrl(node);
-    const url = base === undefined ? undefined : `${base}${NODE_BUNDLES}/${this.nodeBundleId}`;
+    // The node bundles take the cluster bundle's id, so those a crash left behind can be found and deleted.
+    const url = base === undefined ? undefined : `${base}${NODE_BUNDLES}/${this.id}`;
     try {
       if (url === undefined) throw new Error('its diagnostics address is not known');
       const deadline = this.options.clock.now() + (this.options.nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS);

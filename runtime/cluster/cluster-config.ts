@@ -52,6 +52,12 @@ export interface ClusterConfig {
   marathonMaxInstancesPerOffer: number;
   /** How long the master's diagnostics waits after one pull of every node's health before the next, ms. */
   diagnosticsPullIntervalMs: number;
+  /** Diagnostic bundles kept per node (and cluster bundles on the master); older finished ones are removed. */
+  diagnosticsBundleRetention: number;
+  /** A bundle still being made after this long fails, ms. */
+  diagnosticsBundleTimeoutMs: number;
+  /** A new bundle is refused (507) while the bundle filesystem has less free than this, bytes. */
+  diagnosticsMinFreeDiskBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +93,9 @@ const KEYS = [
   'marathon_launch_token_refresh_interval',
   'marathon_max_instances_per_offer',
   'diagnostics_pull_interval',
+  'diagnostics_bundle_retention',
+  'diagnostics_bundle_timeout',
+  'diagnostics_min_free_disk_mb',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -131,12 +140,13 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     }
   };
 
-  const positiveInteger = (key: string, fallback: number): number => {
+  const wholeNumber = (key: string, fallback: number, min = 0): number => {
     const v = file[key] ?? fallback;
-    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 1_000_000)
-      throw new ConfigError(`config: '${key}' must be a whole number from 1 to 1000000`);
+    if (!Number.isInteger(v) || (v as number) < min || (v as number) > 1_000_000)
+      throw new ConfigError(`config: '${key}' must be a whole number from ${min} to 1000000`);
     return v as number;
   };
+  const positiveInteger = (key: string, fallback: number): number => wholeNumber(key, fallback, 1);
 
   const masterIp = str('master_ip', '127.0.1.1');
   if (!isIPv4(masterIp)) throw new ConfigError(`config: 'master_ip' must be an IPv4 address, not '${masterIp}'`);
@@ -193,6 +203,9 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     marathonLaunchTokenRefreshIntervalMs: duration('marathon_launch_token_refresh_interval', `${DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS}ms`),
     marathonMaxInstancesPerOffer: positiveInteger('marathon_max_instances_per_offer', 5),
     diagnosticsPullIntervalMs: duration('diagnostics_pull_interval', '15secs'),
+    diagnosticsBundleRetention: positiveInteger('diagnostics_bundle_retention', 10),
+    diagnosticsBundleTimeoutMs: duration('diagnostics_bundle_timeout', '30mins'),
+    diagnosticsMinFreeDiskBytes: wholeNumber('diagnostics_min_free_disk_mb', 100) * 1024 * 1024,
   };
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
