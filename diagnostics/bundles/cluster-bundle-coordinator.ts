@@ -89,14 +89,17 @@ export class ClusterBundleCoordinator {
    * rounds `retryMs` apart, each discovering the nodes afresh and trying those not yet clean; a 404 is clean.
    * Resolves with the `ip: why` of nodes left unclean.
    */
-  async deleteInterrupted(ids: readonly string[], signal: AbortSignal, attempts = 5, retryMs = 3000): Promise<string[]> {
+  async deleteInterrupted(ids: readonly string[], signal: AbortSignal, attempts = 10, retryMs = 3000): Promise<string[]> {
     const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const clean = new Set<string>();
     let unclean = new Map<string, string>();
     for (let attempt = 0; attempt < attempts && ids.length > 0 && !signal.aborted; attempt++) {
       if (attempt > 0) await sleep(retryMs, undefined, { signal }).catch(() => undefined);
-      const nodes = await this.options.discovery.nodes().catch(() => []);
       unclean = new Map();
+      const nodes = await this.options.discovery.nodes().catch((err: Error) => {
+        unclean.set('discovery', err.message);
+        return [];
+      });
       await eachBounded(
         nodes.filter((n) => !clean.has(n.ip)),
         this.options.concurrency ?? DEFAULT_NODE_CONCURRENCY,
@@ -115,7 +118,7 @@ export class ClusterBundleCoordinator {
       );
       if (unclean.size === 0 && attempt > 0) break;
     }
-    return [...unclean].map(([ip, why]) => `${ip}: ${why}`);
+    return [...unclean].map(([where, why]) => `${where}: ${why}`);
   }
 
   private async collect({ id, tempPath, signal }: BundleWorkContext, nodes: ClusterNodeRef[]): Promise<{ errors: string[] }> {

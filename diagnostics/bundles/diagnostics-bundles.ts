@@ -66,7 +66,7 @@ export class DiagnosticsBundles {
   private cleaning: Promise<void> | undefined;
 
   /**
-   * Marks every bundle a previous run left Started/InProgress Failed; the ids recovered. The node bundles of an
+   * Marks every bundle a previous run left Started/InProgress Failed; which ones (`node bundle <id>`, `cluster bundle <id>`). The node bundles of an
    * interrupted cluster bundle are then deleted on every node in the background (nodes may still be starting).
    */
   async recover(log: (message: string) => void): Promise<string[]> {
@@ -79,7 +79,7 @@ export class DiagnosticsBundles {
         },
         (err: unknown) => log(`node bundles of interrupted cluster bundles not deleted: ${(err as Error).message}`),
       );
-    return [...node, ...cluster];
+    return [...node.map((id) => `node bundle ${id}`), ...cluster.map((id) => `cluster bundle ${id}`)];
   }
 
   /** The routes, for the node's diagnostics server. */
