@@ -5,6 +5,7 @@
  * `/metrics/snapshot` and each node's Prometheus `/metrics`. Every GET has a timeout and a size limit; a source that
  * cannot be read becomes a finding of its own, never an exception, so a bundle always gets its diagnosis.
  */
+import { eachBounded } from '../../each-bounded.ts';
 import { fetchJson, fetchText } from '../../../collectors/http-source.ts';
 import { UNKNOWN } from '../../health/health-codes.ts';
 import type { NodeHealthResponse } from '../../health/node-health.ts';
@@ -127,7 +128,9 @@ export async function clusterDiagnosis(options: ClusterDiagnosisOptions): Promis
     });
   }
   // In check order, not completion order: the same cluster gives the same list.
-  for (const finding of await runLimited(diskChecks, CONCURRENCY)) if (finding) findings.push(finding);
+  const disks: (Finding | undefined)[] = new Array<Finding | undefined>(diskChecks.length);
+  await eachBounded([...diskChecks.keys()], CONCURRENCY, async (i) => void (disks[i] = await diskChecks[i]!()));
+  for (const finding of disks) if (finding) findings.push(finding);
   return { checkedAt, findings };
 }
 
@@ -147,15 +150,4 @@ export async function diagnosisText(options: ClusterDiagnosisOptions): Promise<s
 /** A node's disk could not be checked: a warning on that node (its other problems are reported from elsewhere). */
 function unreadableMetrics(node: DiagnosedNode, err: unknown): Finding {
   return { severity: 'warning', node, what: 'disk usage could not be read', why: (err as Error).message, evidence: [] };
-}
-
-/** Runs the jobs at most `limit` at once; results in job order. */
-async function runLimited<T>(jobs: readonly (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array<T>(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < jobs.length; i = next++) results[i] = await jobs[i]!();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
-  return results;
 }
