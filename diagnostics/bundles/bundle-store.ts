@@ -35,7 +35,8 @@ export const DEFAULT_RETENTION = 10;
 /** A new bundle is refused above this share of the filesystem used (percent). */
 export const MAX_USED_PERCENT = 90;
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** At most 100 characters: the routes' limit on a path parameter (longer is a 414 before any handler). */
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const RUNNING: ReadonlySet<BundleStatus> = new Set(['Started', 'InProgress']);
 /** Files of a bundle in the making, removed when it did not finish: the zip under its temp name, node zips. */
 const WORK_FILES = ['file.zip.tmp', 'nodes'];
