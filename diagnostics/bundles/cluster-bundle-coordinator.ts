@@ -12,7 +12,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -31,6 +31,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export const DEFAULT_NODE_TIMEOUT_MS = 10 * 60_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 export const DEFAULT_NODE_CONCURRENCY = 10;
+/** A node's zip larger than this fails that node: one node must not fill the master's disk. */
+export const DEFAULT_MAX_NODE_BUNDLE_BYTES = 4 * 1024 ** 3;
 /** A node's status body is one bundle object. */
 const MAX_STATUS_BYTES = 64 * 1024;
 
@@ -48,6 +50,8 @@ export interface ClusterBundleCoordinatorOptions {
   /** Each PUT, status GET and DELETE. */
   requestTimeoutMs?: number;
   concurrency?: number;
+  /** Largest node zip downloaded, bytes (default 4 GiB). */
+  maxNodeBundleBytes?: number;
 }
 
 /** What the legacy status shows of a job under way (or last run by this process). */
@@ -261,7 +265,15 @@ class ClusterBundleRun {
     const signal = AbortSignal.any([this.signal, AbortSignal.timeout(left)]);
     const response = await this.request('GET', url, undefined, signal);
     if (response.body === null) throw new Error(`GET ${url}: no body`);
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), createWriteStream(to, { mode: 0o600 }), { signal });
+    const max = this.options.maxNodeBundleBytes ?? DEFAULT_MAX_NODE_BUNDLE_BYTES;
+    let bytes = 0;
+    const capped = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done(bytes > max ? new Error(`GET ${url}: the node bundle is larger than ${max} bytes`) : null, chunk);
+      },
+    });
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), capped, createWriteStream(to, { mode: 0o600 }), { signal });
   }
 
   /** One request to a node; rejects on a transport error, a timeout or a non-200 answer (naming the URL). */

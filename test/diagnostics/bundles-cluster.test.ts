@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,4 +143,29 @@ test('cluster bundle of one node by selector; an unknown selector is 503; a bad 
   const bad = await json<{ code: number; error: string }>(`${master}/c4`, 'PUT', 400, '{"masters": "yes"');
   assert.equal(bad.code, 400);
   assert.match(bad.error, /^could not parse request body/);
+});
+
+test('a node zip over the size cap fails that node only, and nothing of it stays on the master', async () => {
+  const jobs = new BundleJobs({ store: new BundleStore({ dir: join(dir, 'capped'), clock: systemTime }) });
+  const coordinator = new ClusterBundleCoordinator({
+    jobs,
+    discovery: { nodes: async () => nodes.slice(0, 2) },
+    nodeUrl: (n) => urls.get(n.ip),
+    diagnosis: async () => 'capped',
+    clock: systemTime,
+    pollIntervalMs: 50,
+    maxNodeBundleBytes: 100,
+  });
+  await coordinator.start('capped1', { nodes: ['a1'] });
+  const done = await eventually('capped1 ended', async () => {
+    const b = await jobs.store.get('capped1');
+    return b?.status === 'Done' || b?.status === 'Failed' ? b : undefined;
+  });
+  assert.equal(done.status, 'Done');
+  assert.deepEqual(done.errors?.length, 1);
+  assert.match(done.errors![0]!, /^127\.0\.0\.2: GET .*\/file: the node bundle is larger than 100 bytes$/);
+  const zip = jobs.store.zipPath('capped1');
+  const report = JSON.parse(execFileSync('unzip', ['-p', zip, 'report.json'], { encoding: 'utf8' })) as { nodes: Record<string, { status: string }> };
+  assert.equal(report.nodes['127.0.0.2']!.status, 'Failed');
+  assert.deepEqual(readdirSync(jobs.store.bundleDir('capped1')).sort(), ['file.zip', 'state.json']);
 });
