@@ -17,8 +17,9 @@ import { STANDARD_PORTS } from '../runtime/cluster/standard-ports.ts';
 import { fail } from '../runtime/cli.ts';
 import { createHttpServer, journalInternalErrors } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
-import { parseListen } from './collect-command.ts';
+import { oneLineUsageErrors } from './cli/cluster-options.ts';
 import { dcosNodeEndpoints, PROBED_ENDPOINTS } from './dcos-node-endpoints.ts';
+import { parseListen, runInForeground, secondsFlag, type ListenAddress, type StopForeground } from './foreground-command.ts';
 import { MINIDC_VERSION } from './minidc-version.ts';
 
 /** dcos-diagnostics' port, on loopback unless told otherwise (DC/OS put Admin Router in front of it). */
@@ -27,11 +28,9 @@ const ROLES: readonly NodeRole[] = ['master', 'agent', 'agent_public'];
 /** DC/OS marks a node's role with a file here: master, slave, slave_public. */
 const DCOS_ROLES_DIR = '/etc/mesosphere/roles';
 const DCOS_ROLE_FILES: Readonly<Record<string, NodeRole>> = { master: 'master', slave: 'agent', slave_public: 'agent_public' };
-const MAX_TIMEOUT_SECONDS = 60;
+const parseTimeout = secondsFlag(60);
 
-export interface SystemdDiagnosticsOptions {
-  host: string;
-  port: number;
+export interface SystemdDiagnosticsOptions extends ListenAddress {
   role: NodeRole;
   ip: string;
   wantsDir: string;
@@ -43,7 +42,7 @@ export interface SystemdDiagnosticsOptions {
 
 interface CommandOptions {
   systemd?: boolean;
-  listen?: { host: string; port: number };
+  listen?: ListenAddress;
   role?: NodeRole;
   ip?: string;
   wantsDir?: string;
@@ -62,12 +61,6 @@ function parseRole(text: string): NodeRole {
 function parseIp(text: string): string {
   if (!isIPv4(text)) throw new InvalidArgumentError('Expected an IPv4 address.');
   return text;
-}
-
-function parseTimeout(text: string): number {
-  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) throw new InvalidArgumentError(`Expected seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}.`);
-  return Math.round(seconds * 1000);
 }
 
 function parseEndpoint(text: string, previous: Record<string, string> = {}): Record<string, string> {
@@ -99,8 +92,8 @@ async function detectedIp(): Promise<string> {
 
 const log = (message: string) => process.stderr.write(`minidc diagnostics: ${message}\n`);
 
-/** Runs until SIGINT/SIGTERM; resolves with the exit code. Startup failures throw one-line errors. */
-export async function runSystemdDiagnostics(options: SystemdDiagnosticsOptions, out: (line: string) => void): Promise<number> {
+/** Starts serving and resolves with how to stop; startup failures throw one-line errors. */
+export async function startSystemdDiagnostics(options: SystemdDiagnosticsOptions, out: (line: string) => void): Promise<StopForeground> {
   const units = new SystemdUnitSource({
     wantsDir: options.wantsDir,
     systemctl: options.systemctl,
@@ -128,22 +121,11 @@ export async function runSystemdDiagnostics(options: SystemdDiagnosticsOptions, 
   await diagnostics.start({ log });
   out(`minidc diagnostics: ${options.role} ${options.ip}, units from ${options.wantsDir} (systemctl, journalctl)`);
   out(`minidc diagnostics: serving ${diagnostics.url}/system/health/v1; Ctrl-C to stop`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  // A second signal while closing means "now".
-  const now = () => process.exit(130);
-  process.once('SIGINT', now);
-  process.once('SIGTERM', now);
-  await diagnostics.stop();
-  out(`minidc diagnostics: ${signal}: stopped`);
-  return 0;
+  return () => diagnostics.stop();
 }
 
 export function installDiagnosticsCommand(program: Command): void {
-  program
-    .command('diagnostics')
+  oneLineUsageErrors(program.command('diagnostics'))
     .description("serve this host's dcos-diagnostics GET /system/health/v1 from systemd (--systemd); the embedded cluster's runs under `minidc start`")
     .option('--systemd', "read the host's dcos-* units from systemd (systemctl show, journalctl)")
     .option('--listen <addr>', `host:port to serve on, port 0 for any (default ${DEFAULT_LISTEN})`, parseListen)
@@ -154,35 +136,26 @@ export function installDiagnosticsCommand(program: Command): void {
     .option('--journalctl <path>', 'the journalctl binary (default journalctl on PATH)')
     .option('--timeout <secs>', `cut-off of each systemctl and journalctl run (default ${DEFAULT_SYSTEMD_TIMEOUT_MS / 1000})`, parseTimeout)
     .option('--endpoint <name=addr>', `a probed endpoint instead of DC/OS's default (${PROBED_ENDPOINTS.join(', ')}; repeatable)`, parseEndpoint)
-    // Bad flags are one line, as everywhere in minidc (no usage dump after it).
-    .showHelpAfterError(false)
-    .configureOutput({ outputError: (text, write) => write(`minidc: ${text.replace(/^error: /, '').trimEnd()}\n`) })
     .action(async (opts: CommandOptions) => {
       if (opts.systemd !== true)
         fail("diagnostics without --systemd: the embedded cluster's dcos-diagnostics runs on every node under `minidc start`");
       const role = opts.role ?? detectedRole();
       if (role === undefined) fail(`cannot tell this node's role from ${DCOS_ROLES_DIR}: give --role ${ROLES.join('|')}`);
       const { host, port } = opts.listen ?? parseListen(DEFAULT_LISTEN);
-      let code: number;
-      try {
+      await runInForeground('diagnostics', async () => {
         const ip = opts.ip ?? (await detectedIp());
-        code = await runSystemdDiagnostics(
-          {
-            host,
-            port,
-            role,
-            ip,
-            wantsDir: opts.wantsDir ?? DCOS_TARGET_WANTS,
-            systemctl: opts.systemctl ?? 'systemctl',
-            journalctl: opts.journalctl ?? 'journalctl',
-            timeoutMs: opts.timeout ?? DEFAULT_SYSTEMD_TIMEOUT_MS,
-            endpoints: { ...dcosNodeEndpoints(ip, role), ...opts.endpoint },
-          },
-          (line) => process.stdout.write(`${line}\n`),
-        );
-      } catch (err) {
-        fail((err as Error).message);
-      }
-      process.exit(code);
+        const options: SystemdDiagnosticsOptions = {
+          host,
+          port,
+          role,
+          ip,
+          wantsDir: opts.wantsDir ?? DCOS_TARGET_WANTS,
+          systemctl: opts.systemctl ?? 'systemctl',
+          journalctl: opts.journalctl ?? 'journalctl',
+          timeoutMs: opts.timeout ?? DEFAULT_SYSTEMD_TIMEOUT_MS,
+          endpoints: { ...dcosNodeEndpoints(ip, role), ...opts.endpoint },
+        };
+        return startSystemdDiagnostics(options, (line) => process.stdout.write(`${line}\n`));
+      });
     });
 }
