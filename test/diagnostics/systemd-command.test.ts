@@ -188,6 +188,8 @@ test('bad options, no --systemd, a missing systemctl or wants directory: one lin
     [['diagnostics', '--systemd', '--role', 'agent', '--listen', 'nowhere'], /^minidc: option '--listen <addr>' argument 'nowhere' is invalid\..*\n$/],
     [['diagnostics', '--systemd', '--role', 'agent', '--timeout', '0'], /^minidc: option '--timeout <secs>' argument '0' is invalid\..*\n$/],
     [['diagnostics', '--systemd', '--role', 'agent', '--endpoint', 'zookeeper=x'], /^minidc: option '--endpoint <name=addr>' argument 'zookeeper=x' is invalid\..*\n$/],
+    [['diagnostics', '--systemd', '--role', 'agent', '--ip', '10.0.0'], /^minidc: option '--ip <addr>' argument '10\.0\.0' is invalid\. Expected an IPv4 address\.\n$/],
+    [['diagnostics', '--systemd', '--bogus'], /^minidc: unknown option '--bogus'\n$/],
     [['diagnostics', '--systemd', '--role', 'agent', '--ip', '127.0.0.1', ...fixtureArgs(), '--systemctl', '/nonexistent/systemctl'], /^minidc: \/nonexistent\/systemctl --version: not found .*\n$/],
     [['diagnostics', '--systemd', '--role', 'agent', '--ip', '127.0.0.1', ...fixtureArgs(), '--wants-dir', '/nonexistent'], /^minidc: cannot read \/nonexistent: ENOENT\n$/],
   ];
