@@ -14,6 +14,8 @@ import { fail } from '../runtime/cli.ts';
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { systemTime } from '../runtime/time/system-time.ts';
+import { oneLineUsageErrors } from './cli/cluster-options.ts';
+import { parseListen, runInForeground, secondsFlag, type ListenAddress, type StopForeground } from './foreground-command.ts';
 
 /** DC/OS's Telegraf Prometheus output port, as on every embedded node; loopback unless told otherwise. */
 export const DEFAULT_LISTEN = '127.0.0.1:61091';
@@ -22,28 +24,12 @@ export const DEFAULT_LISTEN = '127.0.0.1:61091';
  * so a scrape with a dead target still answers inside it.
  */
 export const DEFAULT_TIMEOUT_SECONDS = 5;
-const MAX_TIMEOUT_SECONDS = 300;
+const parseTimeout = secondsFlag(300);
 
-export interface CollectOptions {
+export interface CollectOptions extends ListenAddress {
   master: MesosTarget;
   agents?: MesosTarget[];
-  host: string;
-  port: number;
   timeoutMs: number;
-}
-
-/** `host:port` (IPv6 as `[::1]:port`); port 0 lets the OS choose. */
-export function parseListen(text: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]\s]+)):(\d{1,5})$/.exec(text);
-  const port = m === null ? NaN : Number(m[3]);
-  if (m === null || port > 65535) throw new InvalidArgumentError('Expected host:port with a port from 0 to 65535 (e.g. 127.0.0.1:61091).');
-  return { host: m[1] ?? m[2]!, port };
-}
-
-export function parseTimeout(text: string): number {
-  const seconds = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) throw new InvalidArgumentError(`Expected seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}.`);
-  return Math.round(seconds * 1000);
 }
 
 function parseTarget(text: string): MesosTarget {
@@ -56,8 +42,8 @@ function parseTarget(text: string): MesosTarget {
 
 const log = (level: CollectorLogLevel, message: string) => process.stderr.write(`minidc collect: ${level}: ${message}\n`);
 
-/** Runs until SIGINT/SIGTERM; resolves with the exit code. Startup failures throw one-line errors. */
-export async function runCollect(options: CollectOptions, out: (line: string) => void): Promise<number> {
+/** Starts serving and resolves with how to stop; startup failures throw one-line errors. */
+export async function startCollect(options: CollectOptions, out: (line: string) => void): Promise<StopForeground> {
   const scrape = new NodeScrape({ collectors: [], log });
   const targets = new MesosClusterTargets({
     registry: scrape.registry,
@@ -84,23 +70,14 @@ export async function runCollect(options: CollectOptions, out: (line: string) =>
   const source = options.agents === undefined ? `discovered from ${options.master.url}/master/slaves` : 'given';
   out(`minidc collect: master ${options.master.address}, ${agents.length} agent(s) ${source}${agents.length > 0 ? `: ${agents.join(', ')}` : ''}`);
   out(`minidc collect: serving ${url}/metrics; Ctrl-C to stop`);
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  // A second signal while closing means "now".
-  const now = () => process.exit(130);
-  process.once('SIGINT', now);
-  process.once('SIGTERM', now);
-  targets.stop();
-  await app.close();
-  out(`minidc collect: ${signal}: stopped`);
-  return 0;
+  return async () => {
+    targets.stop();
+    await app.close();
+  };
 }
 
 export function installCollectCommand(program: Command): void {
-  program
-    .command('collect')
+  oneLineUsageErrors(program.command('collect'))
     .description("run the collectors against a Mesos cluster's master and agents (external mode) and serve GET /metrics")
     .requiredOption('--master <url>', 'the Mesos master (e.g. http://10.0.0.1:5050)', parseTarget)
     .option('--agent <url>', 'a Mesos agent (repeat for several); default: every agent in /master/slaves', (text: string, previous: MesosTarget[] = []) => [
@@ -109,29 +86,13 @@ export function installCollectCommand(program: Command): void {
     ])
     .option('--listen <addr>', `host:port to serve /metrics on, port 0 for any (default ${DEFAULT_LISTEN})`, parseListen)
     .option('--timeout <secs>', `cut-off per collector and target (default ${DEFAULT_TIMEOUT_SECONDS}); keep Prometheus's scrape_timeout larger`, parseTimeout)
-    // Bad flags are one line, as everywhere in minidc (no usage dump after it).
-    .showHelpAfterError(false)
-    .configureOutput({ outputError: (text, write) => write(`minidc: ${text.replace(/^error: /, '').trimEnd()}\n`) })
-    .action(async (opts: { master: MesosTarget; agent?: MesosTarget[]; listen?: { host: string; port: number }; timeout?: number }) => {
+    .action(async (opts: { master: MesosTarget; agent?: MesosTarget[]; listen?: ListenAddress; timeout?: number }) => {
       const agents = opts.agent;
       const repeated = agents?.find((a, i) => agents.findIndex((b) => b.address === a.address) !== i);
       if (repeated !== undefined) fail(`--agent ${repeated.address} is given twice`);
       const { host, port } = opts.listen ?? parseListen(DEFAULT_LISTEN);
-      let code: number;
-      try {
-        code = await runCollect(
-          {
-            master: opts.master,
-            ...(agents === undefined ? {} : { agents }),
-            host,
-            port,
-            timeoutMs: opts.timeout ?? DEFAULT_TIMEOUT_SECONDS * 1000,
-          },
-          (line) => process.stdout.write(`${line}\n`),
-        );
-      } catch (err) {
-        fail((err as Error).message);
-      }
-      process.exit(code);
+      const timeoutMs = opts.timeout ?? DEFAULT_TIMEOUT_SECONDS * 1000;
+      const options: CollectOptions = { master: opts.master, ...(agents === undefined ? {} : { agents }), host, port, timeoutMs };
+      await runInForeground('collect', () => startCollect(options, (line) => process.stdout.write(`${line}\n`)));
     });
 }

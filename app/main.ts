@@ -2,6 +2,7 @@
 import { main } from '../runtime/cli.ts';
 import { OtelConfigError, otelSettingsFromEnv } from '../collectors/otel/otel-settings.ts';
 import { installCollectCommand } from './collect-command.ts';
+import { installDiagnosticsCommand } from './diagnostics-command.ts';
 import { installHealthCommand } from './health-command.ts';
 import { installNodeCommand } from './node-command.ts';
 import { NODE_SERVICES } from './node-services.ts';
@@ -19,6 +20,6 @@ try {
 const otel = settings === undefined ? undefined : await (await import('../collectors/otel/otel-sdk.ts')).startOtel(settings);
 
 const services = otel === undefined ? NODE_SERVICES : [...NODE_SERVICES, (await import('./otel-export-service.ts')).otelExportService(otel)];
-await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand]);
+await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand, installDiagnosticsCommand]);
 // Commands that return rather than exit (`minidc start` flushes through its export unit before it exits).
 await otel?.shutdown();

@@ -4,12 +4,13 @@
  */
 import type { Command } from 'commander';
 import { fail } from '../../runtime/cli.ts';
-import { parseTimeout } from '../collect-command.ts';
+import { secondsFlag } from '../foreground-command.ts';
 import { CliHttpError } from './cluster-http.ts';
 import { clusterUrl, ClusterUrlError, DEFAULT_DATA_DIR, type ClusterService } from './cluster-url.ts';
 
 /** Per request; dcos-diagnostics' own cut-offs are under it except a fresh pull (`?cache=0`), which adds its 60 s. */
 export const DEFAULT_TIMEOUT_SECONDS = 10;
+const parseTimeout = secondsFlag(300);
 
 export interface ClusterOptions {
   url?: string;

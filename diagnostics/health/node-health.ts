@@ -37,8 +37,9 @@ const NOT_REPORTED = new Set(['dcos-setup.service', 'dcos-link-env.service', 'dc
 export const JOURNAL_TAIL_LINES = 50;
 
 /**
- * `probeFailures`: unit → failure text of its liveness probes (only units whose probe failed). A probe only
- * matters while the unit's own state looks healthy; a unit already unhealthy keeps its rule's text.
+ * `probeFailures`: unit → failure text of its liveness probes, or why its state could not be read (only units with
+ * a failure). A probe only matters while the unit's own state looks healthy; a unit already unhealthy keeps its
+ * rule's text. A unit without properties is left out, unless a failure says why it could not be read.
  */
 export async function nodeHealth(
   source: UnitSource,
@@ -50,15 +51,14 @@ export async function nodeHealth(
   const units = await Promise.all(
     names.map(async (id): Promise<UnitHealthReport | undefined> => {
       const properties = source.properties(id);
-      if (properties === undefined) return undefined;
-      const verdict = checkUnitHealth(properties, isTimerTriggered(id, nameSet));
-      if (verdict === undefined) return undefined;
-      const probeFailure = verdict.health === HEALTHY ? probeFailures.get(id) : undefined;
-      const health = probeFailure === undefined ? verdict.health : UNHEALTHY;
-      const text = probeFailure ?? verdict.output;
-      const output = health === HEALTHY ? '' : `${text}\n${await journalTail(source, id)}`;
-      const { name, description } = splitDescription(id, properties.Description);
-      return { id, health, output, description, help: '', name };
+      const verdict = properties === undefined ? undefined : checkUnitHealth(properties, isTimerTriggered(id, nameSet));
+      // A failure overrides a healthy verdict, and stands alone for a unit whose state could not be read.
+      const failure = verdict?.health === UNHEALTHY ? undefined : probeFailures.get(id);
+      const judged = failure === undefined ? verdict : { health: UNHEALTHY, output: failure };
+      if (judged === undefined) return undefined;
+      const output = judged.health === HEALTHY ? '' : `${judged.output}\n${await journalTail(source, id)}`;
+      const { name, description } = splitDescription(id, properties?.Description ?? '');
+      return { id, health: judged.health, output, description, help: '', name };
     }),
   );
   return {

@@ -18,9 +18,9 @@ export interface NodeHealthReaderOptions {
 export function nodeHealthReader(options: NodeHealthReaderOptions): () => Promise<NodeHealthResponse> {
   const timeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   return async () => {
+    const failures = new Map(await options.units.refresh?.());
     const probes = options.probes();
     const results = await Promise.all(probes.map((p) => runProbe(p, timeoutMs)));
-    const failures = new Map<string, string>();
     probes.forEach((probe, i) => {
       const failure = results[i];
       if (failure === undefined) return;

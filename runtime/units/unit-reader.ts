@@ -8,9 +8,12 @@
  * This module is self-contained (types only) because it is the one runtime module observers are allowed to import.
  */
 
-export type UnitLoadState = 'loaded' | 'not-found';
-export type UnitActiveState = 'active' | 'activating' | 'deactivating' | 'inactive' | 'failed';
-export type UnitSubState = 'running' | 'start-pre' | 'stop-sigterm' | 'dead' | 'failed' | 'auto-restart' | 'exited';
+// systemd's vocabulary, so a systemd backend reports what systemd says; minidc's registry uses a subset (loaded or
+// not-found; active, activating, deactivating, inactive, failed; and seven sub-states).
+export type UnitLoadState = 'loaded' | 'not-found' | 'stub' | 'bad-setting' | 'error' | 'merged' | 'masked';
+export type UnitActiveState = 'active' | 'reloading' | 'activating' | 'deactivating' | 'inactive' | 'failed' | 'maintenance' | 'refreshing';
+/** Per unit type and systemd version (service: running, exited, auto-restart…; socket: listening; timer: waiting). */
+export type UnitSubState = string;
 
 /** syslog priority: 0 emerg … 3 err, 4 warning, 5 notice, 6 info, 7 debug. */
 export type JournalPriority = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;

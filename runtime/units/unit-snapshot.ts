@@ -53,9 +53,10 @@ export function unitSnapshot(unit: Unit): UnitSnapshot {
   return {
     id: p.Id,
     name: p.Description,
-    load_state: p.LoadState,
-    active_state: p.ActiveState,
-    sub_state: p.SubState,
+    // From the unit itself: the reader's states are systemd's whole vocabulary, a registry unit's a subset of it.
+    load_state: unit.loadState,
+    active_state: unit.activeState,
+    sub_state: unit.subState,
     main_status: p.ExecMainStatus,
     n_restarts: p.NRestarts,
     active_enter_ts_monotonic_us: p.ActiveEnterTimestampMonotonic,
