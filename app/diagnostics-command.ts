@@ -9,12 +9,14 @@ import { hostname } from 'node:os';
 import { isIPv4 } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { networkInterfaces } from 'systeminformation';
+import { nodeBundleContent, secretsFrom } from '../diagnostics/bundles/content/node-bundle-content.ts';
 import { DiagnosticsUnit } from '../diagnostics/diagnostics-unit.ts';
 import { DCOS_TARGET_WANTS } from '../diagnostics/systemd/dcos-target-wants.ts';
 import { DEFAULT_SYSTEMD_TIMEOUT_MS, SystemdUnitSource } from '../diagnostics/systemd/systemd-unit-source.ts';
 import type { NodeRole } from '../runtime/cluster/endpoints-file.ts';
 import { STANDARD_PORTS } from '../runtime/cluster/standard-ports.ts';
 import { fail } from '../runtime/cli.ts';
+import { systemTime } from '../runtime/time/system-time.ts';
 import { createHttpServer, journalInternalErrors } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { oneLineUsageErrors } from './cli/cluster-options.ts';
@@ -29,6 +31,10 @@ const ROLES: readonly NodeRole[] = ['master', 'agent', 'agent_public'];
 const DCOS_ROLES_DIR = '/etc/mesosphere/roles';
 const DCOS_ROLE_FILES: Readonly<Record<string, NodeRole>> = { master: 'master', slave: 'agent', slave_public: 'agent_public' };
 const parseTimeout = secondsFlag(60);
+/** DC/OS's `diagnostics_bundles_dir` (gen/calc.py). */
+export const DCOS_BUNDLE_DIR = '/var/lib/dcos/dcos-diagnostics/diag-bundles';
+/** DC/OS's Mesos agent work dir, whose `slaves/` hold the task sandboxes. */
+const DCOS_AGENT_WORK_DIR = '/var/lib/mesos/slave';
 
 export interface SystemdDiagnosticsOptions extends ListenAddress {
   role: NodeRole;
@@ -38,6 +44,8 @@ export interface SystemdDiagnosticsOptions extends ListenAddress {
   journalctl: string;
   timeoutMs: number;
   endpoints: Record<string, string>;
+  /** Where this node's bundles go (the v2 node bundle routes). */
+  bundleDir: string;
 }
 
 interface CommandOptions {
@@ -50,6 +58,7 @@ interface CommandOptions {
   journalctl?: string;
   timeout?: number;
   endpoint?: Record<string, string>;
+  bundleDir?: string;
 }
 
 function parseRole(text: string): NodeRole {
@@ -101,7 +110,14 @@ export async function startSystemdDiagnostics(options: SystemdDiagnosticsOptions
     timeoutMs: options.timeoutMs,
   });
   await units.check();
-  const diagnostics = new DiagnosticsUnit({
+  // A bundle also dumps the servers DC/OS's endpoint config names (Mesos-DNS, the forwarder's API, Telegraf).
+  const dumped = {
+    mesos_dns: `http://${options.ip}:${STANDARD_PORTS.mesosDnsHttp}`,
+    dns_forwarder_api: `http://${options.ip}:${STANDARD_PORTS.dnsForwarderApi}`,
+    metrics: `http://${options.ip}:${STANDARD_PORTS.metrics}`,
+    ...options.endpoints,
+  };
+  const diagnostics: DiagnosticsUnit = new DiagnosticsUnit({
     units,
     identity: () => ({
       hostname: hostname(),
@@ -115,12 +131,26 @@ export async function startSystemdDiagnostics(options: SystemdDiagnosticsOptions
     endpoints: () => options.endpoints,
     host: options.host,
     port: options.port,
+    bundles: {
+      dir: options.bundleDir,
+      clock: systemTime,
+      content: nodeBundleContent({
+        units,
+        role: options.role,
+        hostname: hostname(),
+        endpoints: () => dumped,
+        health: () => diagnostics.nodeHealth(),
+        ...(options.role === 'master' ? {} : { agentWorkDir: DCOS_AGENT_WORK_DIR }),
+        // No cluster config here: the environment's secret-looking values, and secret shapes anywhere.
+        secrets: secretsFrom({}, process.env),
+      }),
+    },
     createServer: (unitLog) => createHttpServer({ onInternalError: journalInternalErrors(unitLog) }),
     listen: listenHttp,
   });
   await diagnostics.start({ log });
   out(`minidc diagnostics: ${options.role} ${options.ip}, units from ${options.wantsDir} (systemctl, journalctl)`);
-  out(`minidc diagnostics: serving ${diagnostics.url}/system/health/v1; Ctrl-C to stop`);
+  out(`minidc diagnostics: serving ${diagnostics.url}/system/health/v1 and node bundles (${options.bundleDir}); Ctrl-C to stop`);
   return () => diagnostics.stop();
 }
 
@@ -135,6 +165,7 @@ export function installDiagnosticsCommand(program: Command): void {
     .option('--systemctl <path>', 'the systemctl binary (default systemctl on PATH)')
     .option('--journalctl <path>', 'the journalctl binary (default journalctl on PATH)')
     .option('--timeout <secs>', `cut-off of each systemctl and journalctl run (default ${DEFAULT_SYSTEMD_TIMEOUT_MS / 1000})`, parseTimeout)
+    .option('--bundle-dir <dir>', `where this node's diagnostic bundles go (default ${DCOS_BUNDLE_DIR})`)
     .option('--endpoint <name=addr>', `a probed endpoint instead of DC/OS's default (${PROBED_ENDPOINTS.join(', ')}; repeatable)`, parseEndpoint)
     .action(async (opts: CommandOptions) => {
       if (opts.systemd !== true)
@@ -154,6 +185,7 @@ export function installDiagnosticsCommand(program: Command): void {
           journalctl: opts.journalctl ?? 'journalctl',
           timeoutMs: opts.timeout ?? DEFAULT_SYSTEMD_TIMEOUT_MS,
           endpoints: { ...dcosNodeEndpoints(ip, role), ...opts.endpoint },
+          bundleDir: opts.bundleDir ?? DCOS_BUNDLE_DIR,
         };
         return startSystemdDiagnostics(options, (line) => process.stdout.write(`${line}\n`));
       });

@@ -4,8 +4,8 @@
  * aggregated routes. Ports: masters 1050 (DC/OS's); agents 61050 (DC/OS served agents behind their Admin Router on
  * 61001, which minidc does not have yet).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MINIDC_VERSION } from './minidc-version.ts';
 import { nodeBundleContent, secretsFrom } from '../diagnostics/bundles/content/node-bundle-content.ts';
 import { diagnosisText } from '../diagnostics/bundles/diagnosis/cluster-diagnosis.ts';
 import type { ClusterNodeRef } from '../diagnostics/cluster/cluster-node.ts';
@@ -22,7 +22,6 @@ import type { UnitBehavior } from '../runtime/units/unit.ts';
 export const DIAGNOSTICS_UNIT = 'dcos-diagnostics.service';
 export const DIAGNOSTICS_SOCKET_UNIT = 'dcos-diagnostics.socket';
 
-const MINIDC_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** DC/OS's socket unit owns the agent's listener; here the service binds it, and the socket unit marks its place. */
 export const diagnosticsSocketService: NodeServiceDescriptor = {

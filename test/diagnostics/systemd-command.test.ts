@@ -6,11 +6,11 @@
 // cleanly; bad options are one line and exit 1.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goTimeString } from '../../diagnostics/health/journal-lines.ts';
@@ -179,6 +179,31 @@ test('a hung systemctl: the health request still answers within the timeout, eve
   }
   // The journal is still read: only systemctl hangs.
   assert.ok(unitOf(body, 'dcos-exhibitor.service').output.endsWith(recordedJournalLines('dcos-exhibitor.service')));
+});
+
+test('a node bundle from systemd: PUT, Done, the zip passes unzip -t with each unit journal and the health body', async (t) => {
+  const bundleDir = mkdtempSync(join(tmpdir(), 'minidc-systemd-bundles-'));
+  t.after(() => rmSync(bundleDir, { recursive: true, force: true }));
+  const mesos = await fakeMesosMaster();
+  const r = await startDiagnostics(['--role', 'master', '--ip', '127.0.0.1', '--endpoint', `mesos=${mesos.url}`, '--bundle-dir', bundleDir, ...fixtureArgs()]);
+  const bundles = r.healthUrl.replace(/\/system\/health\/v1$/, '/system/health/v1/node/diagnostics');
+  const put = await fetch(`${bundles}/n1`, { method: 'PUT', signal: AbortSignal.timeout(10_000) });
+  assert.equal(put.status, 200, await put.text());
+  const done = await eventually('the node bundle done', async () => {
+    const b = (await (await fetch(`${bundles}/n1`, { signal: AbortSignal.timeout(10_000) })).json()) as { status: string; errors?: string[] };
+    return b.status === 'Done' || b.status === 'Failed' ? b : undefined;
+  }, 60_000);
+  assert.equal(done.status, 'Done', JSON.stringify(done));
+  const zip = join(bundleDir, 'n1.zip');
+  writeFileSync(zip, Buffer.from(await (await fetch(`${bundles}/n1/file`, { signal: AbortSignal.timeout(10_000) })).arrayBuffer()));
+  execFileSync('unzip', ['-tq', zip]);
+  const names = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n');
+  for (const name of ['dcos-diagnostics-health.json', 'dcos-exhibitor.service', 'dcos-mesos-master.service', 'system-info.json'])
+    assert.ok(names.includes(name), `${name} in ${names.join(' ')}`);
+  const journal = execFileSync('unzip', ['-p', zip, 'dcos-exhibitor.service'], { encoding: 'utf8' });
+  assert.match(journal, /Failed to start Exhibitor: Zookeeper Supervisor Service\.\n$/);
+  const healthBody = JSON.parse(execFileSync('unzip', ['-p', zip, 'dcos-diagnostics-health.json'], { encoding: 'utf8' })) as NodeHealthResponse;
+  assert.equal(unitOf(healthBody, 'dcos-exhibitor.service').health, 1);
 });
 
 test('bad options, no --systemd, a missing systemctl or wants directory: one line on stderr, exit 1', () => {

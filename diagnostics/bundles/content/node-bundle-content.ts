@@ -110,10 +110,13 @@ export function nodeBundleContent(options: NodeBundleContentOptions): NodeBundle
   ];
   return {
     write: async (sink: BundleSink, signal: AbortSignal): Promise<string[]> => {
+      // A batch source (systemd) lists its units only once it has taken a snapshot.
+      const unreadable = await options.units.refresh?.();
       const errors = await runCollectors(collectors(), new RedactingSink(sink, options.secrets), signal, {
         concurrency: options.concurrency ?? 4,
         timeoutMs: collectorTimeoutMs,
       });
+      for (const [unit, why] of unreadable ?? []) errors.push(`${unit}: ${why}`);
       if (signal.aborted) errors.push(`bundle: stopped before every collector finished (${(signal.reason as Error | undefined)?.message ?? 'aborted'})`);
       return errors.map((e) => redactText(e, options.secrets));
     },
