@@ -9,6 +9,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeBundleContent } from '../../diagnostics/bundles/bundle-content.ts';
 import type { Bundle } from '../../diagnostics/bundles/bundle-store.ts';
+import { legacyBundleId } from '../../diagnostics/bundles/legacy-bundle-names.ts';
 import { LEGACY_BUNDLES, legacyBundlePlugin } from '../../diagnostics/bundles/legacy-bundle-plugin.ts';
 import type { LegacyJobStatus } from '../../diagnostics/bundles/legacy-bundle-status.ts';
 import type { ClusterNodeRef } from '../../diagnostics/cluster/cluster-node.ts';
@@ -329,4 +330,16 @@ test('create: an unknown selector is 503, a bad body 400 without extra; keys mat
   const zip = join(cluster.dir, 'masters.zip');
   assert.equal((await download(`${LEGACY_BUNDLES}/serve/${masters.body.extra.bundle_name}`, zip)).status, 200);
   assert.deepEqual(zipNames(zip), ['127.0.7.1_master/dcos-diagnostics-health.json', 'report.json', 'summaryReport.txt']);
+});
+
+test("a name already taken (a job that ended within its first second) moves a create to the next free second", async () => {
+  const { store } = cluster.jobs;
+  const now = Math.floor(Date.now() / 1000);
+  const taken = [0, 1, 2].map((s) => legacyBundleId(now + s));
+  for (const id of taken) if ((await store.get(id)) === undefined) await store.create(id, 'Cluster');
+  const created = await legacy<{ extra: { bundle_name: string } }>('/create', 'POST', '{"nodes":["masters"]}');
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const seconds = Number(/-(\d+)\.zip$/.exec(created.body.extra.bundle_name)![1]);
+  assert.ok(seconds > now + 2, `${created.body.extra.bundle_name} after ${taken.join(', ')}`);
+  await finished();
 });
