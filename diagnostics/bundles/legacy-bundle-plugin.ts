@@ -7,9 +7,9 @@
  * `extra.bundle_name`), with the HTTP status equal to `response_http_code`. Create takes `{"nodes":[…]}` with keys
  * matched case-insensitively, as Go's decoder does (`{"Nodes":…}` from Go clients). Beyond the original: only a
  * Done bundle is listed or served (DCOS_OSS-5483), an empty list is `[]` (DCOS_OSS-5454), and cancel returns once
- * the job has stopped.
+ * the job has stopped. `legacyBundleAgentPlugin` is what an agent answers.
  */
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 import type { BundleJobs } from './bundle-jobs.ts';
 import { sendZip } from './bundle-replies.ts';
 import { BundleError, type Bundle } from './bundle-store.ts';
@@ -101,11 +101,7 @@ export const legacyBundlePlugin: FastifyPluginAsync<LegacyBundlePluginOptions> =
   // A create between its check and its job being registered as running; a second one is refused meanwhile.
   let starting = false;
 
-  // Bad bodies, bad media types and too-large bodies are the envelope too; anything else is the server's 500.
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendLegacy(reply, error.statusCode, error.message);
-    throw error;
-  });
+  answerClientErrorsAsEnvelopes(app);
 
   app.post(
     `${LEGACY_BUNDLES}/create`,
@@ -187,6 +183,28 @@ export const legacyBundlePlugin: FastifyPluginAsync<LegacyBundlePluginOptions> =
     }),
   );
 };
+
+/**
+ * The agent side: DC/OS serves the legacy API on masters, and an agent refuses a job with these texts (create 400,
+ * cancel 503), so a client pointed at an agent is told why rather than given a 404.
+ */
+export const legacyBundleAgentPlugin: FastifyPluginAsync = async (app) => {
+  answerClientErrorsAsEnvelopes(app);
+  app.post(`${LEGACY_BUNDLES}/create`, { schema: { response: replies } }, async (_request, reply) =>
+    sendLegacy(reply, 400, 'running diagnostics job on agent node is not implemented', ''),
+  );
+  app.post(`${LEGACY_BUNDLES}/cancel`, { schema: { response: replies } }, async (_request, reply) =>
+    sendLegacy(reply, 503, 'canceling diagnostics job on agent node is not implemented'),
+  );
+};
+
+/** Bad bodies, bad media types and too-large bodies are the envelope too (within the plugin); anything else is the server's 500. */
+function answerClientErrorsAsEnvelopes(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) return sendLegacy(reply, error.statusCode, error.message);
+    throw error;
+  });
+}
 
 /** A `…/{file}` handler: the name checked first (400), a BundleError answered with its status. */
 function fileHandler(handle: (id: string, request: FileRequest, reply: FastifyReply) => Promise<unknown>) {

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import type { NodeBundleContent } from '../../diagnostics/bundles/bundle-content.ts';
 import type { Bundle } from '../../diagnostics/bundles/bundle-store.ts';
 import { legacyBundleId } from '../../diagnostics/bundles/legacy-bundle-names.ts';
-import { LEGACY_BUNDLES, legacyBundlePlugin } from '../../diagnostics/bundles/legacy-bundle-plugin.ts';
+import { LEGACY_BUNDLES, legacyBundleAgentPlugin, legacyBundlePlugin } from '../../diagnostics/bundles/legacy-bundle-plugin.ts';
 import type { LegacyJobStatus } from '../../diagnostics/bundles/legacy-bundle-status.ts';
 import type { ClusterNodeRef } from '../../diagnostics/cluster/cluster-node.ts';
+import { createHttpServer } from '../../runtime/http/http-server.ts';
+import { listenHttp } from '../../runtime/http/listen-http.ts';
 import { eventually } from '../support/minidc-cli.ts';
 import { deferred, HeldBundleContent, rawRequest, startBundleCluster, zipNames, type BundleCluster } from './bundle-test-support.ts';
 
@@ -342,4 +344,28 @@ test("a name already taken (a job that ended within its first second) moves a cr
   const seconds = Number(/-(\d+)\.zip$/.exec(created.body.extra.bundle_name)![1]);
   assert.ok(seconds > now + 2, `${created.body.extra.bundle_name} after ${taken.join(', ')}`);
   await finished();
+});
+
+test('an agent refuses the legacy job: create 400 and cancel 503 with dcos-diagnostics\' texts', async () => {
+  const app = createHttpServer();
+  await app.register(legacyBundleAgentPlugin);
+  const { url } = await listenHttp(app, '127.0.7.2', 0);
+  try {
+    const post = async (path: string, body?: string) => {
+      const res = await fetch(`${url}${LEGACY_BUNDLES}${path}`, {
+        method: 'POST',
+        signal: AbortSignal.timeout(10_000),
+        ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }),
+      });
+      return { status: res.status, body: (await res.json()) as unknown };
+    };
+    assert.deepEqual(await post('/create', '{"nodes":["all"]}'), {
+      status: 400,
+      body: envelope(400, 'running diagnostics job on agent node is not implemented', ''),
+    });
+    assert.equal((await post('/create', '{"nodes": ')).status, 400);
+    assert.deepEqual(await post('/cancel'), { status: 503, body: envelope(503, 'canceling diagnostics job on agent node is not implemented') });
+  } finally {
+    await app.close();
+  }
 });
