@@ -20,6 +20,7 @@ import { legacyJobStatus, type LegacyCollectionSettings } from './legacy-bundle-
 export const LEGACY_BUNDLES = '/system/health/v1/report/diagnostics';
 
 export interface LegacyBundlePluginOptions {
+  /** The cluster bundles' jobs (`DiagnosticsBundles.clusterJobs`), the coordinator's. */
   jobs: BundleJobs;
   coordinator: ClusterBundleCoordinator;
   /** This master's address: the key of `status/all`, and with the port of `list/all`. */

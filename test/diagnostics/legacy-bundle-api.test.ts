@@ -80,14 +80,30 @@ async function download(path: string, to: string, headers: Record<string, string
   await writeFile(to, Buffer.from(await res.arrayBuffer()));
   return res;
 }
-/** Starts a legacy job held on the agent; resolves with its file name once the agent's node bundle is under way. */
-async function createHeld(): Promise<string> {
+/** Holds the agent's next node bundle; `started()` resolves once it is under way, and fails if the job ends first. */
+function holdAgent(): { started: () => Promise<void> } {
   agent.hold = true;
   agent.entered = deferred();
   agent.release = deferred();
+  let entered = false;
+  void agent.entered.promise.then(() => (entered = true));
+  return {
+    started: async () => {
+      await eventually("the agent's node bundle to start", async () => {
+        if (entered) return true;
+        const now = await status();
+        if (!now.is_running) throw new Error(`the job ended first: ${now.status} ${now.errors?.join('; ') ?? ''}`);
+        return undefined;
+      });
+    },
+  };
+}
+/** Starts a legacy job held on the agent; resolves with its file name once the agent's node bundle is under way. */
+async function createHeld(): Promise<string> {
+  const held = holdAgent();
   const created = await legacy<{ extra: { bundle_name: string } }>('/create', 'POST', '{"nodes":["all"]}');
   assert.equal(created.status, 200, JSON.stringify(created.body));
-  await agent.entered.promise;
+  await held.started();
   return created.body.extra.bundle_name;
 }
 function releaseAgent(): void {
@@ -251,12 +267,10 @@ test('cancel stops the running job (Canceled, the node work aborted): nothing li
 });
 
 test('a cluster bundle started through v2 is the legacy job too: create is 409 naming it, status and cancel see it', async () => {
-  agent.hold = true;
-  agent.entered = deferred();
-  agent.release = deferred();
+  const held = holdAgent();
   try {
     assert.equal((await call('/system/health/v1/diagnostics/v2-held', 'PUT')).status, 200);
-    await agent.entered.promise;
+    await held.started();
     const refused = await legacy('/create', 'POST', '{"nodes":["all"]}');
     assert.equal(refused.status, 409);
     assert.deepEqual(refused.body, envelope(409, 'Job is already running: cluster bundle v2-held', ''));
