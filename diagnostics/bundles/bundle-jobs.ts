@@ -38,7 +38,8 @@ interface RunningJob {
 
 export class BundleJobs {
   private readonly running = new Map<string, RunningJob>();
-  private readonly timeoutMs: number;
+  /** The whole-bundle timeout (the legacy status reports it). */
+  readonly timeoutMs: number;
 
   constructor(private readonly options: BundleJobsOptions) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_BUNDLE_TIMEOUT_MS;

@@ -5,21 +5,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { BundleSink, NodeBundleContent } from '../../diagnostics/bundles/bundle-content.ts';
 import { BundleJobs } from '../../diagnostics/bundles/bundle-jobs.ts';
 import { BundleStore, type Bundle } from '../../diagnostics/bundles/bundle-store.ts';
 import { ClusterBundleCoordinator } from '../../diagnostics/bundles/cluster-bundle-coordinator.ts';
-import { clusterBundlePlugin } from '../../diagnostics/bundles/cluster-bundle-plugin.ts';
-import { nodeBundlePlugin } from '../../diagnostics/bundles/node-bundle-plugin.ts';
 import type { ClusterNodeRef } from '../../diagnostics/cluster/cluster-node.ts';
-import { createHttpServer } from '../../runtime/http/http-server.ts';
-import { listenHttp } from '../../runtime/http/listen-http.ts';
 import { systemTime } from '../../runtime/time/system-time.ts';
 import { eventually } from '../support/minidc-cli.ts';
+import { startBundleCluster, zipNames, type BundleCluster } from './bundle-test-support.ts';
 
 const content = (ip: string): NodeBundleContent => ({
   async write(sink: BundleSink) {
@@ -29,49 +24,24 @@ const content = (ip: string): NodeBundleContent => ({
   },
 });
 
+let cluster: BundleCluster;
 let dir: string;
-const servers: FastifyInstance[] = [];
-const urls = new Map<string, string>();
 let master = '';
+let urls: Map<string, string>;
+let stores: Map<string, BundleStore>;
 const nodes: ClusterNodeRef[] = [
   { ip: '127.0.0.1', role: 'master', mesosId: 'm1', leader: true },
   { ip: '127.0.0.2', role: 'agent', mesosId: 'a1', leader: false },
   { ip: '127.0.0.3', role: 'agent_public', mesosId: 'p1', leader: false },
 ];
-const stores = new Map<string, BundleStore>();
 
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'minidc-bundles-cluster-'));
-  for (const node of nodes.slice(0, 2)) {
-    const store = new BundleStore({ dir: join(dir, node.ip), clock: systemTime });
-    stores.set(node.ip, store);
-    const jobs = new BundleJobs({ store });
-    const app = createHttpServer();
-    await app.register(nodeBundlePlugin, { jobs, content: content(node.ip) });
-    if (node.role === 'master') {
-      // Cluster bundles in a store of their own, as on a running master: the node bundles it makes take their id.
-      const clusterJobs = new BundleJobs({ store: new BundleStore({ dir: join(dir, 'cluster'), clock: systemTime }) });
-      const coordinator = new ClusterBundleCoordinator({
-        jobs: clusterJobs,
-        discovery: { nodes: async () => nodes },
-        // 127.0.0.3 answers nothing: port 1 on loopback refuses.
-        nodeUrl: (n) => urls.get(n.ip) ?? `http://${n.ip}:1`,
-        diagnosis: async () => `Unhealthy units: none (${nodes.length} nodes)`,
-        clock: systemTime,
-        pollIntervalMs: 50,
-      });
-      await app.register(clusterBundlePlugin, { jobs: clusterJobs, coordinator });
-    }
-    const { url } = await listenHttp(app, node.ip, 0);
-    urls.set(node.ip, url);
-    servers.push(app);
-  }
+  // 127.0.0.3 has no server: its node bundle fails.
+  cluster = await startBundleCluster({ prefix: 'minidc-bundles-cluster-', nodes, content: (n) => (n.ip === '127.0.0.3' ? undefined : content(n.ip)) });
+  ({ dir, urls, stores } = cluster);
   master = `${urls.get('127.0.0.1')}/system/health/v1/diagnostics`;
 });
-after(async () => {
-  for (const s of servers) await s.close();
-  await rm(dir, { recursive: true, force: true });
-});
+after(() => cluster.close());
 
 async function json<T>(url: string, method = 'GET', status = 200, body?: string): Promise<T> {
   const res = await fetch(url, { method, signal: AbortSignal.timeout(10_000), ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }) });
@@ -94,8 +64,7 @@ test('cluster bundle: Done with <ip>_<role>/ per node, report.json naming the un
   assert.equal(res.status, 200);
   await writeFile(zip, Buffer.from(await res.arrayBuffer()));
   assert.match(execFileSync('unzip', ['-t', zip], { encoding: 'utf8' }), /No errors detected/);
-  const names = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').sort();
-  assert.deepEqual(names, [
+  assert.deepEqual(zipNames(zip), [
     '127.0.0.1_master/dcos-diagnostics-health.json',
     '127.0.0.1_master/journal/dcos-mesos-master.service',
     '127.0.0.2_agent/dcos-diagnostics-health.json',
@@ -137,8 +106,7 @@ test('cluster bundle of one node by selector; an unknown selector is 503; a bad 
   const res = await fetch(`${master}/c2/file`, { signal: AbortSignal.timeout(10_000) });
   const zip = join(dir, 'c2.zip');
   await writeFile(zip, Buffer.from(await res.arrayBuffer()));
-  const names = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').sort();
-  assert.deepEqual(names, ['127.0.0.2_agent/dcos-diagnostics-health.json', '127.0.0.2_agent/journal/dcos-mesos-master.service', 'report.json', 'summaryReport.txt']);
+  assert.deepEqual(zipNames(zip), ['127.0.0.2_agent/dcos-diagnostics-health.json', '127.0.0.2_agent/journal/dcos-mesos-master.service', 'report.json', 'summaryReport.txt']);
   assert.deepEqual(await json(`${master}/c3`, 'PUT', 503, JSON.stringify({ nodes: ['10.9.9.9'] })), { code: 503, error: 'requested nodes: [10.9.9.9] not found' });
   const bad = await json<{ code: number; error: string }>(`${master}/c4`, 'PUT', 400, '{"masters": "yes"');
   assert.equal(bad.code, 400);

@@ -6,11 +6,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { BundleSink, NodeBundleContent } from '../../diagnostics/bundles/bundle-content.ts';
 import { BundleJobs } from '../../diagnostics/bundles/bundle-jobs.ts';
 import { BundleStore, type Bundle } from '../../diagnostics/bundles/bundle-store.ts';
 import { nodeBundlePlugin } from '../../diagnostics/bundles/node-bundle-plugin.ts';
@@ -18,52 +16,12 @@ import { createHttpServer } from '../../runtime/http/http-server.ts';
 import { listenHttp } from '../../runtime/http/listen-http.ts';
 import { systemTime } from '../../runtime/time/system-time.ts';
 import { eventually } from '../support/minidc-cli.ts';
-
-/** Node 20 has no Promise.withResolvers. */
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
-/** Writes two files; `hold` keeps the bundle running until released or aborted (and records the abort). */
-class TestContent implements NodeBundleContent {
-  hold = false;
-  errors: string[] = [];
-  aborted = 0;
-  /** Resolves once a held bundle is inside `write`. */
-  entered = deferred();
-  release = deferred();
-  /** Whether `write` has returned since it was entered. */
-  returned = false;
-
-  async write(sink: BundleSink, signal: AbortSignal): Promise<string[]> {
-    this.returned = false;
-    await sink.add('dcos-mesos-master.service', 'line 1\nline 2\n');
-    if (this.hold) {
-      this.entered.resolve();
-      await new Promise<void>((resolve) => {
-        signal.addEventListener('abort', () => {
-          this.aborted++;
-          resolve();
-        });
-        void this.release.promise.then(resolve);
-      });
-    }
-    try {
-      await sink.add('dcos-diagnostics-health.json', JSON.stringify({ units: [] }));
-    } catch {
-      // aborted: the sink refuses more files
-    }
-    this.returned = true;
-    return this.errors;
-  }
-}
+import { deferred, HeldBundleContent, rawRequest, zipNames } from './bundle-test-support.ts';
 
 let dir: string;
 let app: FastifyInstance;
 let base: string;
-const content = new TestContent();
+const content = new HeldBundleContent();
 
 async function server(bundleDir: string, options: { retention?: number; minFreeBytes?: number; timeoutMs?: number } = {}) {
   const store = new BundleStore({ dir: bundleDir, clock: systemTime, ...options });
@@ -249,19 +207,4 @@ test('retention keeps the newest N; the disk guard refuses a bundle with 507', a
   }
 });
 
-function rawStatus(method: string, path: string): Promise<number> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method, path, timeout: 10_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode!);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function zipNames(zip: string): string[] {
-  return execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).split('\n').filter((l) => l !== '').sort();
-}
+const rawStatus = async (method: string, path: string): Promise<number> => (await rawRequest(base, method, path)).status;

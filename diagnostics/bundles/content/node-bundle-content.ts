@@ -69,9 +69,13 @@ export interface NodeBundleContentOptions {
 
 const HOUR_MS = 3_600_000;
 const MIB = 1024 * 1024;
+/** Defaults the legacy bundle status reports too (`journald_logs_since_hours`, …). */
+export const DEFAULT_JOURNAL_SINCE_MS = 24 * HOUR_MS;
+export const DEFAULT_COLLECTOR_TIMEOUT_MS = 30_000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 
 export function nodeBundleContent(options: NodeBundleContentOptions): NodeBundleContent {
-  const collectorTimeoutMs = options.collectorTimeoutMs ?? 30_000;
+  const collectorTimeoutMs = options.collectorTimeoutMs ?? DEFAULT_COLLECTOR_TIMEOUT_MS;
   const now = options.now ?? Date.now;
   const collectors = (): BundleCollector[] => [
     {
@@ -88,7 +92,7 @@ export function nodeBundleContent(options: NodeBundleContentOptions): NodeBundle
     ...journalCollectors({
       units: options.units,
       hostname: options.hostname,
-      sinceMs: () => now() - (options.journalSinceMs ?? 24 * HOUR_MS),
+      sinceMs: () => now() - (options.journalSinceMs ?? DEFAULT_JOURNAL_SINCE_MS),
       maxBytes: options.journalMaxBytes ?? 64 * MIB,
     }),
     ...(options.role !== 'master' && options.agentWorkDir !== undefined
@@ -103,7 +107,7 @@ export function nodeBundleContent(options: NodeBundleContentOptions): NodeBundle
     // Parts get most of the collector's time, so a late one is recorded before the collector itself times out.
     systemInfoCollector(Math.floor(collectorTimeoutMs * 0.8)),
     ...commandCollectors({
-      timeoutMs: options.commandTimeoutMs ?? 5000,
+      timeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       maxBytes: options.commandMaxBytes ?? 4 * MIB,
       ...(options.commands ? { commands: options.commands } : {}),
     }),
