@@ -94,6 +94,8 @@ export const diagnosticsService: NodeServiceDescriptor = {
               cluster: {
                 discovery,
                 nodeUrl,
+                masterIp: node.ip,
+                masterPort: () => Number(new URL(diagnostics.url ?? 'http://unbound:0').port),
                 diagnosis: () =>
                   diagnosisText({
                     report: () => diagnostics.freshReport(),

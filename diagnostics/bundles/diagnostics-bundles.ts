@@ -1,6 +1,7 @@
 /**
  * A node's bundles as dcos-diagnostics serves them: the node v2 routes on every node and, on a node that pulls the
- * cluster (the master), the cluster v2 routes with their coordinator. Node bundles and cluster bundles live in two
+ * cluster (the master), the cluster v2 routes with their coordinator and the legacy `/report/diagnostics/*` façade
+ * over the same jobs (on other nodes the legacy routes answer as DC/OS's agents do). Node bundles and cluster bundles live in two
  * stores under one directory, so the node bundles a cluster bundle makes on the master (and deletes once merged)
  * never show in the cluster's list. Built afresh at each unit start: `recover` first, so a bundle a crash or kill -9
  * interrupted is Failed before anything can list it; `stop` ends every bundle under way (Failed) and waits for it.
@@ -14,6 +15,7 @@ import { BundleJobs } from './bundle-jobs.ts';
 import { BundleStore } from './bundle-store.ts';
 import { ClusterBundleCoordinator } from './cluster-bundle-coordinator.ts';
 import { clusterBundlePlugin } from './cluster-bundle-plugin.ts';
+import { legacyBundleAgentPlugin, legacyBundlePlugin } from './legacy-bundle-plugin.ts';
 import { nodeBundlePlugin } from './node-bundle-plugin.ts';
 
 export interface DiagnosticsBundlesOptions {
@@ -32,6 +34,9 @@ export interface DiagnosticsBundlesOptions {
     discovery: { nodes(): Promise<ClusterNodeRef[]> };
     nodeUrl: (node: ClusterNodeRef) => string | undefined;
     diagnosis: () => Promise<string>;
+    /** This master's address and diagnostics port, as the legacy `status/all` and `list/all` key them. */
+    masterIp: string;
+    masterPort: () => number;
   };
   /** Told of a failure to record a bundle's end. */
   onError: (error: unknown) => void;
@@ -58,7 +63,8 @@ export class DiagnosticsBundles {
     const { cluster } = options;
     if (cluster !== undefined) {
       this.clusterJobs = jobs('cluster');
-      this.coordinator = new ClusterBundleCoordinator({ jobs: this.clusterJobs, clock: options.clock, ...cluster });
+      const { discovery, nodeUrl, diagnosis } = cluster;
+      this.coordinator = new ClusterBundleCoordinator({ jobs: this.clusterJobs, clock: options.clock, discovery, nodeUrl, diagnosis });
     }
   }
 
@@ -85,8 +91,18 @@ export class DiagnosticsBundles {
   /** The routes, for the node's diagnostics server. */
   readonly plugin: FastifyPluginAsync = async (app) => {
     await app.register(nodeBundlePlugin, { jobs: this.nodeJobs, content: this.options.content });
-    if (this.clusterJobs !== undefined && this.coordinator !== undefined)
+    const { cluster } = this.options;
+    if (this.clusterJobs !== undefined && this.coordinator !== undefined && cluster !== undefined) {
       await app.register(clusterBundlePlugin, { jobs: this.clusterJobs, coordinator: this.coordinator });
+      await app.register(legacyBundlePlugin, {
+        jobs: this.clusterJobs,
+        coordinator: this.coordinator,
+        masterIp: cluster.masterIp,
+        masterPort: cluster.masterPort,
+      });
+    } else {
+      await app.register(legacyBundleAgentPlugin);
+    }
   };
 
   async stop(): Promise<void> {

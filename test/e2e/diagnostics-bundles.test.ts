@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpointsOf, eventually, minidcAsync, startMinidc, type EndpointsFile, type RunningMinidc } from '../support/minidc-cli.ts';
@@ -106,6 +106,42 @@ test('minidc node diagnostics create --wait and download: a whole zip, a folder 
   const again = await call('PUT', `${diagnostics}/diagnostics/${id}`, {});
   assert.equal(again.status, 409);
   assert.deepEqual(again.body, { code: 409, error: `bundle ${id} already exists` });
+});
+
+test('the legacy API on the master: create, 409 while it runs, status, list, serve; an agent refuses create', async () => {
+  const legacy = `${diagnostics}/report/diagnostics`;
+  const created = await call('POST', `${legacy}/create`, { nodes: ['all'] });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const reply = created.body as { response_http_code: number; version: number; errors: null; extra: { bundle_name: string } };
+  assert.equal(reply.response_http_code, 200);
+  assert.equal(reply.version, 1);
+  const name = reply.extra.bundle_name;
+  assert.match(name, /^bundle-\d{4}-\d{2}-\d{2}-\d{10}\.zip$/);
+  const second = await call('POST', `${legacy}/create`, { nodes: ['all'] });
+  assert.equal(second.status, 409);
+  assert.equal((second.body as { response_http_code: number }).response_http_code, 409);
+
+  const status = await eventually('the legacy job ended', async () => {
+    const { body } = await call('GET', `${legacy}/status`);
+    return (body as { is_running: boolean }).is_running ? undefined : (body as Record<string, unknown>);
+  }, 60_000);
+  assert.equal(status.job_progress_percentage, 100);
+  const list = (await call('GET', `${legacy}/list`)).body as { file_name: string; file_size: number }[];
+  const entry = list.find((e) => e.file_name === `/system/health/v1/report/diagnostics/serve/${name}`);
+  assert.ok(entry && entry.file_size > 0, JSON.stringify(list));
+  const served = await fetch(`${legacy}/serve/${name}`, { signal: AbortSignal.timeout(30_000) });
+  assert.equal(served.status, 200);
+  assert.equal(served.headers.get('content-type'), 'application/octet-stream');
+  const zip = join(dir, name);
+  await writeFile(zip, Buffer.from(await served.arrayBuffer()));
+  execFileSync('unzip', ['-tq', zip]);
+  assert.equal(entry.file_size, (await readFile(zip)).length);
+  // The v2 cluster routes see the same bundle.
+  assert.equal(((await call('GET', `${diagnostics}/diagnostics/${name.slice(0, -4)}`)).body as BundleState).status, 'Done');
+
+  const agent = endpoints.nodes.find((n) => n.role === 'agent')!;
+  const onAgent = await call('POST', `${agent.endpoints.diagnostics}/system/health/v1/report/diagnostics/create`, { nodes: ['all'] });
+  assert.equal(onAgent.status, 400);
 });
 
 test('kill -9 of minidc mid-bundle, then a restart: the bundle is Failed, unserved, and no file of it is left', async () => {
