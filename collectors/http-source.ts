@@ -52,8 +52,7 @@ export async function fetchText(url: string, options: HttpSourceOptions = {}): P
   const failure = (err: unknown): HttpSourceError => {
     if (timeout.aborted) return new HttpSourceError(url, 'timeout', `no complete response within ${timeoutMs} ms`);
     if (options.signal?.aborted) return new HttpSourceError(url, 'aborted', 'request cancelled');
-    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    return new HttpSourceError(url, 'network', cause?.code ?? cause?.message ?? (err as Error).message);
+    return new HttpSourceError(url, 'network', fetchFailureCause(err));
   };
   let response: Response;
   try {
@@ -99,4 +98,15 @@ export async function readBodyCapped(response: Response, maxBytes: number, tooLa
     }
   }
   return Buffer.concat(chunks, size);
+}
+
+/**
+ * Why a fetch rejected, in a word where there is one (`ECONNREFUSED`, `ECONNRESET`): undici's `fetch failed` hides
+ * it in `cause`, or in the first of an AggregateError's `errors` when several addresses were tried.
+ */
+export function fetchFailureCause(err: unknown): string {
+  type Cause = { code?: string; message?: string; errors?: Cause[] };
+  const cause = (err as { cause?: Cause }).cause;
+  const first = cause?.errors?.[0];
+  return cause?.code ?? first?.code ?? (cause?.message || first?.message) ?? (err as Error).message;
 }

@@ -3,7 +3,7 @@
  * (`CliHttpError`) naming the URL, and an error answer's text taken from dcos-diagnostics' `{code,error}` body (or
  * the plain-text body the health routes answer with).
  */
-import { readBodyCapped } from '../../collectors/http-source.ts';
+import { fetchFailureCause, readBodyCapped } from '../../collectors/http-source.ts';
 
 /** Replies the CLI reads whole are small; the largest, `/master/state` of a big cluster, stays under this. */
 export const MAX_JSON_BYTES = 256 * 1024 * 1024;
@@ -38,10 +38,9 @@ export async function send(url: string, options: SendOptions): Promise<Response>
 
 /** Why an exchange failed, in one line: refused, timed out, reset, … */
 export function failureText(what: string, err: unknown, timeoutMs: number): string {
-  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const e = err as Error;
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `${what}: no answer within ${timeoutMs / 1000} s`;
-  const cause = e.cause?.code ?? e.cause?.message ?? e.message;
-  return `${what}: ${cause}`;
+  return `${what}: ${fetchFailureCause(err)}`;
 }
 
 /** Reads the body, failing once it passes `maxBytes` instead of holding an unbounded answer. */

@@ -26,6 +26,7 @@ import { NODE_BUNDLES } from './node-bundle-plugin.ts';
 import { SUMMARY_ERRORS_FILE } from './node-bundle-work.ts';
 import { selectNodes, type NodeSelection } from './node-selection.ts';
 import { eachBounded } from '../each-bounded.ts';
+import { fetchFailureCause } from '../../collectors/http-source.ts';
 
 export const DEFAULT_POLL_INTERVAL_MS = 1000;
 export const DEFAULT_NODE_TIMEOUT_MS = 10 * 60_000;
@@ -284,8 +285,7 @@ class ClusterBundleRun {
       response = await fetch(url, { method, signal: s, ...(body === undefined ? {} : { body, headers: { 'content-type': 'application/json' } }) });
     } catch (err) {
       if (this.signal.aborted && signal === undefined) throw this.signal.reason;
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`${method} ${url}: ${s.aborted ? 'timed out' : (cause ?? (err as Error).message)}`);
+      throw new Error(`${method} ${url}: ${s.aborted ? 'timed out' : fetchFailureCause(err)}`);
     }
     if (response.status !== 200) {
       const text = (await response.text().catch(() => '')).slice(0, 500);

@@ -74,7 +74,7 @@ export interface BundleClusterOptions {
   prefix: string;
   /** The first is the master, which serves the cluster bundle routes and coordinates. */
   nodes: readonly ClusterNodeRef[];
-  /** A node's content; undefined: the node has no server (port 1 on loopback refuses). */
+  /** A node's content; undefined: the node has no server (fetch refuses port 1: "bad port"). */
   content: (node: ClusterNodeRef) => NodeBundleContent | undefined;
   /** More plugins on the master, registered after the cluster routes. */
   onMaster?: (app: FastifyInstance, master: { jobs: BundleJobs; coordinator: ClusterBundleCoordinator; url: () => string }) => Promise<void>;

@@ -82,7 +82,7 @@ test('cluster bundle: Done with <ip>_<role>/ per node, report.json naming the un
   assert.deepEqual(report.nodes['127.0.0.1'], { status: 'Done' });
   assert.deepEqual(report.nodes['127.0.0.2'], { status: 'Done' });
   assert.equal(report.nodes['127.0.0.3']!.status, 'Failed');
-  assert.match(report.nodes['127.0.0.3']!.error!, /^PUT http:\/\/127\.0\.0\.3:1\//);
+  assert.match(report.nodes['127.0.0.3']!.error!, /^PUT http:\/\/127\.0\.0\.3:1\/\S+: bad port$/);
   const summary = execFileSync('unzip', ['-p', zip, 'summaryReport.txt'], { encoding: 'utf8' });
   assert.ok(summary.startsWith('Unhealthy units: none (3 nodes)\n'), summary);
   assert.match(summary, /\[START collecting logs 127\.0\.0\.2\] <nil> \n/);
