@@ -5,8 +5,7 @@
  * gzip and brotli at once (one serialisation for both, never held whole), and a client that takes neither gets the
  * gzip bytes inflated as they are sent, with the identity length known. The small list views are kept as JSON bytes.
  */
-import { once } from 'node:events';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { constants, createBrotliCompress, createGunzip, createGzip } from 'node:zlib';
 import type { BodyEncoding } from './accept-encoding.ts';
@@ -67,6 +66,11 @@ export class ServedReport {
   }
 }
 
+/** Resolves once `stream` has processed `bytes`. */
+function written(stream: Writable, bytes: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(bytes, (err) => (err ? reject(err) : resolve())));
+}
+
 async function compressJson(report: ClusterReport): Promise<CompressedReport> {
   const gzip = createGzip();
   const brotli = createBrotliCompress({
@@ -78,17 +82,18 @@ async function compressJson(report: ClusterReport): Promise<CompressedReport> {
     },
   });
   const outputs = Promise.all([buffer(gzip), buffer(brotli)]);
+  // One buffer, reused: each chunk is encoded into it and both compressors have taken it before the next, so the
+  // tens of MB of JSON leave no garbage outside the heap (which would otherwise sit in RSS until a GC).
+  let scratch = Buffer.allocUnsafe(256 * 1024);
   let identityLength = 0;
   try {
     for (const chunk of reportJsonChunks(report)) {
-      const bytes = Buffer.from(chunk);
-      identityLength += bytes.length;
-      gzip.write(bytes);
-      brotli.write(bytes);
-      // Waiting for both keeps the compressors' queues short (and lets the event loop run between chunks); each
-      // is checked as it stands, since one may drain while the other is awaited.
-      if (gzip.writableNeedDrain) await once(gzip, 'drain');
-      if (brotli.writableNeedDrain) await once(brotli, 'drain');
+      const length = Buffer.byteLength(chunk);
+      if (length > scratch.length) scratch = Buffer.allocUnsafe(length);
+      scratch.write(chunk);
+      identityLength += length;
+      const bytes = scratch.subarray(0, length);
+      await Promise.all([written(gzip, bytes), written(brotli, bytes)]);
     }
   } catch (err) {
     gzip.destroy();
