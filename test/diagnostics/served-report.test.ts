@@ -5,8 +5,7 @@
 // size limit, or cutting its answer short, is health 3 and the pull still ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { get, type IncomingMessage, type ServerResponse } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { ansicTime, clusterHealthPlugin } from '../../diagnostics/cluster/cluster-health-plugin.ts';
 import { ClusterHealthPuller } from '../../diagnostics/cluster/cluster-health-puller.ts';
@@ -17,6 +16,7 @@ import { HEALTH_BASE } from '../../diagnostics/node/node-health-plugin.ts';
 import { createHttpServer } from '../../runtime/http/http-server.ts';
 import { listenHttp } from '../../runtime/http/listen-http.ts';
 import { systemTime } from '../../runtime/time/system-time.ts';
+import { serve } from './loopback-server.ts';
 
 // Quotes, backslashes, controls, U+2028, non-Latin-1 and astral characters: what JSON escapes or encodes in UTF-8.
 const ODD = 'a "quoted" \\ back\tslash \u0001 \u2028 grüße 日本 😀';
@@ -34,11 +34,6 @@ const body = (ip: string, health: number): NodeHealthResponse => ({
   dcos_diagnostics_version: '0.1.0',
 });
 
-async function serve(ip: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, ip, resolve));
-  return { server, url: `http://${ip}:${(server.address() as AddressInfo).port}` };
-}
 
 /** A GET by node:http, which leaves the body as sent (fetch would inflate it). */
 function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
