@@ -3,19 +3,24 @@
  * report, its download, and unit × node views derived from it, with the original's shapes and 404 texts. Without a
  * `cache` parameter a route answers from the last pull and says when it was (`Last-Modified-3DT`, Go's ANSIC time);
  * with one (`?cache=0`) it first waits for a fresh pull. On a node that does not pull (agents) the report is empty
- * and `cache` is a 503, as the original.
+ * and `cache` is a 503, as the original. Answers come from the last complete pull (`ServedReport`): the report and
+ * the list views as bytes built once per pull, the report also gzip or brotli by `Accept-Encoding`.
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HEALTH_BASE } from '../node/node-health-plugin.ts';
+import { preferredEncoding } from './accept-encoding.ts';
 import type { ClusterReport, ReportNode, ReportUnit } from './cluster-report.ts';
 import { EMPTY_REPORT } from './cluster-report.ts';
+import { ServedReport } from './served-report.ts';
 
 /** What the routes need of the puller (absent on nodes that do not pull). */
 export interface ClusterHealthSource {
-  report(): ClusterReport;
+  /** The last complete pull's report (it says when that pull ended). */
+  served(): ServedReport;
   pullNow(): Promise<void>;
-  readonly lastPullWallMs: number | undefined;
 }
+
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 export interface ClusterHealthPluginOptions {
   source: ClusterHealthSource | undefined;
@@ -48,9 +53,10 @@ export function ansicTime(wallMs: number): string {
 export const clusterHealthPlugin: FastifyPluginAsync<ClusterHealthPluginOptions> = async (app, options) => {
   const { source } = options;
   const waitMs = options.freshPullWaitMs ?? 60_000;
+  const empty = new ServedReport(() => EMPTY_REPORT, undefined);
 
   /** The report a request is answered from; undefined when the reply was already sent (503). */
-  const reportFor = async (request: FastifyRequest, reply: FastifyReply): Promise<ClusterReport | undefined> => {
+  const reportFor = async (request: FastifyRequest, reply: FastifyReply): Promise<ServedReport | undefined> => {
     const { cache } = request.query as { cache?: string };
     if (cache !== undefined) {
       if (source === undefined) {
@@ -66,16 +72,21 @@ export const clusterHealthPlugin: FastifyPluginAsync<ClusterHealthPluginOptions>
         void reply.code(503).type('text/plain; charset=utf-8').send(`no fresh pull within ${waitMs} ms`);
         return undefined;
       }
-    } else if (source?.lastPullWallMs !== undefined) {
-      void reply.header('Last-Modified-3DT', ansicTime(source.lastPullWallMs));
+      return source.served();
     }
-    return source?.report() ?? EMPTY_REPORT;
+    const served = source?.served() ?? empty;
+    if (served.pullWallMs !== undefined) void reply.header('Last-Modified-3DT', ansicTime(served.pullWallMs));
+    return served;
   };
   const notFound = (reply: FastifyReply, what: string) => reply.code(404).type('text/plain; charset=utf-8').send(`${what} not found`);
   const unitOf = (report: ClusterReport, id: string) => report.Units?.[id];
   const nodeOf = (report: ClusterReport, ip: string) => report.Nodes?.[ip];
 
-  const route = <P>(path: string, params: Record<string, unknown>, handler: (report: ClusterReport, params: P, reply: FastifyReply) => unknown) =>
+  const route = <P>(
+    path: string,
+    params: Record<string, unknown>,
+    handler: (report: ClusterReport, params: P, reply: FastifyReply, served: ServedReport, request: FastifyRequest) => unknown,
+  ) =>
     app.get(
       `${HEALTH_BASE}${path}`,
       {
@@ -85,19 +96,33 @@ export const clusterHealthPlugin: FastifyPluginAsync<ClusterHealthPluginOptions>
         },
       },
       async (request, reply) => {
-        const report = await reportFor(request, reply);
-        if (report === undefined) return reply;
-        return handler(report, request.params as P, reply);
+        const served = await reportFor(request, reply);
+        if (served === undefined) return reply;
+        return handler(served.report, request.params as P, reply, served, request);
       },
     );
 
-  route('/report', {}, (report) => report);
-  route('/report/download', {}, (report, _p, reply) => {
+  /** The whole report, in the encoding the client prefers of those it accepts. */
+  const sendReport = async (served: ServedReport, request: FastifyRequest, reply: FastifyReply) => {
+    const encoding = preferredEncoding(request.headers['accept-encoding']);
+    const { body, length } = await served.reportBody(encoding);
+    void reply.header('Vary', 'Accept-Encoding').header('Content-Length', length).type(JSON_TYPE);
+    if (encoding !== 'identity') void reply.header('Content-Encoding', encoding);
+    return reply.send(body);
+  };
+  /** A list view's bytes, built once per pull. */
+  const sendView = (served: ServedReport, reply: FastifyReply, name: string, render: (report: ClusterReport) => unknown) =>
+    reply.type(JSON_TYPE).send(served.view(name, render));
+
+  route('/report', {}, (_report, _p, reply, served, request) => sendReport(served, request, reply));
+  route('/report/download', {}, (_report, _p, reply, served, request) => {
     void reply.header('Content-disposition', 'attachment; filename=health-report.json');
-    return report;
+    return sendReport(served, request, reply);
   });
 
-  route('/units', {}, (report) => ({ units: report.Units === null ? null : Object.values(report.Units).map(unitBrief) }));
+  route('/units', {}, (_report, _p, reply, served) =>
+    sendView(served, reply, 'units', (report) => ({ units: report.Units === null ? null : Object.values(report.Units).map(unitBrief) })),
+  );
   route<{ unitid: string }>('/units/:unitid', { unitid: unitParam }, (report, { unitid }, reply) => {
     const unit = unitOf(report, unitid);
     return unit === undefined ? notFound(reply, unitid) : unitBrief(unit);
@@ -115,7 +140,9 @@ export const clusterHealthPlugin: FastifyPluginAsync<ClusterHealthPluginOptions>
     return { ...nodeBrief(node), output: node.Output[unitid] ?? '', help: help(node.MesosID) };
   });
 
-  route('/nodes', {}, (report) => ({ nodes: report.Nodes === null ? null : Object.values(report.Nodes).map((n) => nodeBrief(n)) }));
+  route('/nodes', {}, (_report, _p, reply, served) =>
+    sendView(served, reply, 'nodes', (report) => ({ nodes: report.Nodes === null ? null : Object.values(report.Nodes).map((n) => nodeBrief(n)) })),
+  );
   route<{ nodeid: string }>('/nodes/:nodeid', { nodeid: nodeParam }, (report, { nodeid }, reply) => {
     const node = nodeOf(report, nodeid);
     return node === undefined ? notFound(reply, nodeid) : nodeBrief(node);

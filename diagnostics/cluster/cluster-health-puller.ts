@@ -3,13 +3,19 @@
  * stacked), each node under its own timeout with at most `concurrency` requests in flight. Each node's answer goes
  * into the report as soon as it arrives, so a stalled node holds one slot until its timeout and delays no other
  * node's health. A node that cannot be polled (refused, timed out, non-200, not a health body) is health 3.
+ *
+ * Two views of the result: `report()`, live (each node's answer is in it as soon as it arrives), and `served()`,
+ * what the HTTP routes answer: the report of the last complete pull, whose bytes are built once and shared by
+ * every request until the next pull ends (a stalled node thus holds the routes' view back by its timeout at most).
  */
-import { fetchJson } from '../../collectors/http-source.ts';
+import { setMaxListeners } from 'node:events';
 import { eachBounded } from '../each-bounded.ts';
 import type { Time } from '../../runtime/time/clock.ts';
 import type { NodeHealthResponse } from '../health/node-health.ts';
 import type { ClusterNodeRef, NodePull } from './cluster-node.ts';
-import { buildClusterReport, type ClusterReport } from './cluster-report.ts';
+import { fetchNodeHealth } from './node-health-fetch.ts';
+import { buildClusterReport, EMPTY_REPORT, type ClusterReport } from './cluster-report.ts';
+import { ServedReport } from './served-report.ts';
 
 export const DEFAULT_PULL_INTERVAL_MS = 15_000;
 export const DEFAULT_PULL_TIMEOUT_MS = 3000;
@@ -32,10 +38,13 @@ export interface ClusterHealthPullerOptions {
 export class ClusterHealthPuller {
   private readonly pulls = new Map<string, NodePull>();
   private cached: ClusterReport | undefined;
+  /** A node's answer came in (or a node left) since the last complete pull: `report()` is no longer `served`'s. */
+  private changedSincePull = false;
+  private servedReport = new ServedReport(() => EMPTY_REPORT, undefined);
   private stopLoop: (() => void) | undefined;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
-  private abort = new AbortController();
+  private abort = pullAbortController();
   /** Wall-clock ms when the last pull ended; undefined before the first. */
   lastPullWallMs: number | undefined;
 
@@ -46,7 +55,7 @@ export class ClusterHealthPuller {
 
   start(): void {
     if (this.stopLoop) return;
-    this.abort = new AbortController();
+    this.abort = pullAbortController();
     this.stopLoop = this.options.time.every(this.options.intervalMs ?? DEFAULT_PULL_INTERVAL_MS, () => this.running ?? this.pull(), {
       immediately: true,
     });
@@ -70,9 +79,16 @@ export class ClusterHealthPuller {
     return this.queued;
   }
 
+  /** The report as it stands, mid-pull included. */
   report(): ClusterReport {
+    if (!this.changedSincePull) return this.servedReport.report;
     this.cached ??= buildClusterReport([...this.pulls.values()], this.lastPullWallMs);
     return this.cached;
+  }
+
+  /** The last complete pull's report, as the routes serve it. */
+  served(): ServedReport {
+    return this.servedReport;
   }
 
   private pull(): Promise<void> {
@@ -90,7 +106,7 @@ export class ClusterHealthPuller {
     const nodes = await this.options.discovery.nodes();
     const wanted = new Set(nodes.map((n) => n.ip));
     for (const ip of this.pulls.keys()) if (!wanted.has(ip)) this.pulls.delete(ip);
-    this.cached = undefined;
+    this.changed();
     await eachBounded(
       nodes,
       this.options.concurrency ?? DEFAULT_PULL_CONCURRENCY,
@@ -98,13 +114,22 @@ export class ClusterHealthPuller {
         const pull = await this.pullNode(node);
         if (this.abort.signal.aborted) return;
         this.pulls.set(node.ip, pull);
-        this.cached = undefined;
+        this.changed();
       },
       () => this.abort.signal.aborted,
     );
     if (this.abort.signal.aborted) return;
-    this.lastPullWallMs = this.options.time.wallMs();
+    const pulledAt = this.options.time.wallMs();
+    const pulls = [...this.pulls.values()];
+    this.lastPullWallMs = pulledAt;
+    this.servedReport = new ServedReport(() => buildClusterReport(pulls, pulledAt), pulledAt);
     this.cached = undefined;
+    this.changedSincePull = false;
+  }
+
+  private changed(): void {
+    this.cached = undefined;
+    this.changedSincePull = true;
   }
 
   private async pullNode(node: ClusterNodeRef): Promise<NodePull> {
@@ -112,7 +137,7 @@ export class ClusterHealthPuller {
     const base = this.options.nodeUrl(node);
     if (base === undefined) return { node, response: undefined, error: 'its diagnostics address is not known', at: at() };
     try {
-      const body = await fetchJson(`${base}/system/health/v1`, {
+      const body = await fetchNodeHealth(`${base}/system/health/v1`, {
         timeoutMs: this.options.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS,
         maxBytes: MAX_NODE_RESPONSE_BYTES,
         signal: this.abort.signal,
@@ -123,6 +148,13 @@ export class ClusterHealthPuller {
       return { node, response: undefined, error: (err as Error).message, at: at() };
     }
   }
+}
+
+/** The pull's cancel, listened to by every request in flight (up to `concurrency`, more than node's warning level). */
+function pullAbortController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 function isNodeHealthResponse(body: unknown): body is NodeHealthResponse {

@@ -51,38 +51,37 @@ export function nodeHealthOf(pull: NodePull): number {
 
 export function buildClusterReport(pulls: readonly NodePull[], updatedWallMs: number | undefined): ClusterReport {
   if (updatedWallMs === undefined && pulls.length === 0) return EMPTY_REPORT;
-  const sorted = [...pulls].sort((a, b) => compareIp(a.node.ip, b.node.ip));
-  const unitOf = (u: UnitHealthReport, at: number): ReportUnit => ({
-    UnitName: u.id,
-    Health: u.health,
-    Title: u.description,
-    Timestamp: rfc3339(at),
-    PrettyName: u.name,
-  });
-  // Key order as the Go struct; Units only where given (omitempty).
-  const nodeOf = (pull: NodePull, units?: ReportUnit[]): ReportNode => ({
-    Leader: pull.node.leader,
-    Role: pull.node.role,
-    IP: pull.node.ip,
-    Host: pull.response?.hostname || pull.node.ip,
-    Health: nodeHealthOf(pull),
-    Output: Object.fromEntries((pull.response?.units ?? []).map((u) => [u.id, u.output])),
-    ...(units === undefined || units.length === 0 ? {} : { Units: units }),
-    MesosID: pull.response?.mesos_id || pull.node.mesosId,
-  });
-
+  const sorted = sortedByIp(pulls);
   const nodes: Record<string, ReportNode> = {};
   const units = new Map<string, ReportUnit & { Nodes: ReportNode[] }>();
   for (const pull of sorted) {
-    const node = nodeOf(pull);
-    const nodeUnits = [...(pull.response?.units ?? [])].sort((a, b) => a.id.localeCompare(b.id));
-    nodes[pull.node.ip] = nodeOf(pull, nodeUnits.map((u) => unitOf(u, pull.at)));
+    const timestamp = rfc3339(pull.at);
+    const unitOf = (u: UnitHealthReport): ReportUnit => ({ UnitName: u.id, Health: u.health, Title: u.description, Timestamp: timestamp, PrettyName: u.name });
+    const responseUnits = pull.response?.units ?? [];
+    // One Output object for the node and all its copies (they are serialised alike).
+    const output = Object.fromEntries(responseUnits.map((u) => [u.id, u.output]));
+    const nodeUnits = [...responseUnits].sort((a, b) => a.id.localeCompare(b.id));
+    // Key order as the Go struct; Units only where given (omitempty).
+    const nodeOf = (health: number, units?: ReportUnit[]): ReportNode => ({
+      Leader: pull.node.leader,
+      Role: pull.node.role,
+      IP: pull.node.ip,
+      Host: pull.response?.hostname || pull.node.ip,
+      Health: health,
+      Output: output,
+      ...(units === undefined || units.length === 0 ? {} : { Units: units }),
+      MesosID: pull.response?.mesos_id || pull.node.mesosId,
+    });
+    nodes[pull.node.ip] = nodeOf(nodeHealthOf(pull), nodeUnits.map(unitOf));
     for (const u of nodeUnits) {
-      const entry = units.get(u.id) ?? { ...unitOf(u, pull.at), Nodes: [] };
+      let entry = units.get(u.id);
+      if (entry === undefined) {
+        entry = { ...unitOf(u), Nodes: [] };
+        units.set(u.id, entry);
+      }
       // The nested per-unit copy of the node: its Output for all its units, no Units (omitempty).
-      entry.Nodes.push({ ...node, Health: u.health });
+      entry.Nodes.push(nodeOf(u.health));
       entry.Health = Math.max(entry.Health, u.health);
-      units.set(u.id, entry);
     }
   }
   const sortedUnits = [...units.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -100,6 +99,15 @@ function orderUnit(u: ReportUnit): ReportUnit {
 
 /** Dotted IPv4 addresses in numeric order, anything else after them by text. */
 export function compareIp(a: string, b: string): number {
-  const key = (ip: string) => (/^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip.split('.').map((p) => p.padStart(3, '0')).join('.') : `~${ip}`);
-  return key(a).localeCompare(key(b));
+  return ipSortKey(a).localeCompare(ipSortKey(b));
+}
+
+const ipSortKey = (ip: string) => (/^\d+\.\d+\.\d+\.\d+$/.test(ip) ? ip.split('.').map((p) => p.padStart(3, '0')).join('.') : `~${ip}`);
+
+/** The pulls in compareIp's order, each key computed once. */
+function sortedByIp(pulls: readonly NodePull[]): NodePull[] {
+  return pulls
+    .map((pull) => ({ pull, key: ipSortKey(pull.node.ip) }))
+    .sort((a, b) => a.key.localeCompare(b.key))
+    .map(({ pull }) => pull);
 }

@@ -4,13 +4,13 @@
 // the original's shape.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ClusterHealthPuller } from '../../diagnostics/cluster/cluster-health-puller.ts';
 import type { ClusterNodeRef } from '../../diagnostics/cluster/cluster-node.ts';
 import type { NodeHealthResponse } from '../../diagnostics/health/node-health.ts';
 import { systemTime } from '../../runtime/time/system-time.ts';
 import { eventually } from '../support/minidc-cli.ts';
+import { serve } from './loopback-server.ts';
 
 const body = (ip: string, role: string, health: number): NodeHealthResponse => ({
   units: [
@@ -25,11 +25,6 @@ const body = (ip: string, role: string, health: number): NodeHealthResponse => (
   dcos_diagnostics_version: '0.1.0',
 });
 
-async function serve(ip: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, ip, resolve));
-  return { server, url: `http://${ip}:${(server.address() as AddressInfo).port}` };
-}
 const json = (value: unknown) => (_req: IncomingMessage, res: ServerResponse) => {
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify(value));

@@ -61,6 +61,8 @@ export interface NodeBundleContentOptions {
   commandTimeoutMs?: number;
   /** Most bytes kept of a command's stdout (and of its stderr). Default 4 MiB. */
   commandMaxBytes?: number;
+  /** Collect system information (systeminformation). Default true; false: the logs alone (bench:diagnostics). */
+  systemInfo?: boolean;
   /** Replace the default lists (tests, a real node with other servers). */
   endpointDumps?: readonly EndpointDump[];
   commands?: readonly HostCommand[];
@@ -105,7 +107,7 @@ export function nodeBundleContent(options: NodeBundleContentOptions): NodeBundle
         ]
       : []),
     // Parts get most of the collector's time, so a late one is recorded before the collector itself times out.
-    systemInfoCollector(Math.floor(collectorTimeoutMs * 0.8)),
+    ...(options.systemInfo === false ? [] : [systemInfoCollector(Math.floor(collectorTimeoutMs * 0.8))]),
     ...commandCollectors({
       timeoutMs: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
       maxBytes: options.commandMaxBytes ?? 4 * MIB,
