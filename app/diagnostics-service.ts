@@ -22,7 +22,6 @@ import type { UnitBehavior } from '../runtime/units/unit.ts';
 export const DIAGNOSTICS_UNIT = 'dcos-diagnostics.service';
 export const DIAGNOSTICS_SOCKET_UNIT = 'dcos-diagnostics.socket';
 
-
 /** DC/OS's socket unit owns the agent's listener; here the service binds it, and the socket unit marks its place. */
 export const diagnosticsSocketService: NodeServiceDescriptor = {
   unit: DIAGNOSTICS_SOCKET_UNIT,
@@ -56,8 +55,9 @@ export const diagnosticsService: NodeServiceDescriptor = {
     const { config } = cluster;
     // What a bundle must never carry: secret-looking values of the cluster's config and of this process's environment.
     const secrets = secretsFrom(config, process.env);
+    const units = node.units.reader();
     const diagnostics: DiagnosticsUnit = new DiagnosticsUnit({
-      units: node.units.reader(),
+      units,
       identity: () => ({
         hostname: node.hostname,
         ip: node.ip,
@@ -81,7 +81,7 @@ export const diagnosticsService: NodeServiceDescriptor = {
         timeoutMs: config.diagnosticsBundleTimeoutMs,
         minFreeBytes: config.diagnosticsMinFreeDiskBytes,
         content: nodeBundleContent({
-          units: node.units.reader(),
+          units,
           role: node.role,
           hostname: node.hostname,
           endpoints: () => node.endpoints,

@@ -121,6 +121,7 @@ export class ClusterBundleCoordinator {
           clean.add(node.ip);
         },
       );
+      // Never after the first round alone: agents a restarted master has not re-registered yet are not listed in it.
       if (unclean.size === 0 && attempt > 0) break;
     }
     return [...unclean].map(([where, why]) => `${where}: ${why}`);

@@ -1,9 +1,9 @@
 /**
  * A node's bundles as dcos-diagnostics serves them: the node v2 routes on every node and, on a node that pulls the
  * cluster (the master), the cluster v2 routes with their coordinator and the legacy `/report/diagnostics/*` façade
- * over the same jobs (on other nodes the legacy routes answer as DC/OS's agents do). Node bundles and cluster bundles live in two
- * stores under one directory, so the node bundles a cluster bundle makes on the master (and deletes once merged)
- * never show in the cluster's list. Built afresh at each unit start: `recover` first, so a bundle a crash or kill -9
+ * over the same jobs (on other nodes the legacy routes answer as DC/OS's agents do). Node bundles and cluster
+ * bundles live in two stores under one directory, so the node bundles a cluster bundle makes on the master (and
+ * deletes once merged) never show in the cluster's list. Built afresh at each unit start: `recover` first, so a bundle a crash or kill -9
  * interrupted is Failed before anything can list it; `stop` ends every bundle under way (Failed) and waits for it.
  */
 import { join } from 'node:path';
@@ -72,8 +72,9 @@ export class DiagnosticsBundles {
   private cleaning: Promise<void> | undefined;
 
   /**
-   * Marks every bundle a previous run left Started/InProgress Failed; which ones (`node bundle <id>`, `cluster bundle <id>`). The node bundles of an
-   * interrupted cluster bundle are then deleted on every node in the background (nodes may still be starting).
+   * Marks every bundle a previous run left Started/InProgress Failed; says which (`node bundle <id>`, `cluster
+   * bundle <id>`). The node bundles of an interrupted cluster bundle are then deleted on every node in the
+   * background (nodes may still be starting).
    */
   async recover(log: (message: string) => void): Promise<string[]> {
     const node = await this.nodeJobs.store.recover();
