@@ -4,8 +4,9 @@
  * partial. Directories are 0700. Local (node) and cluster bundles share the directory, as in DC/OS.
  *
  * What DC/OS got wrong and this store does not: a bundle whose process died mid-work stayed `Started` forever
- * (DCOS-57879) — `recover()` at start marks it Failed and removes its temp files; bundles piled up until the disk
- * filled — `create()` refuses (507) when the filesystem is nearly full, and `enforceRetention()` keeps the newest N.
+ * (DCOS-57879) — `recover()` at start marks it Failed and removes its temp files (and a directory a kill left
+ * without state); bundles piled up until the disk filled — `create()` refuses (507) when the filesystem is nearly
+ * full, and `enforceRetention()` keeps the newest N.
  */
 import { mkdir, open, readdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -198,6 +199,7 @@ export class BundleStore {
    */
   async recover(): Promise<string[]> {
     const recovered: string[] = [];
+    await this.removeStateless();
     for (const bundle of await this.list()) {
       if (!isRunning(bundle.status)) continue;
       // The zip too: a kill between its rename and the Done state leaves a whole file of a bundle never Done.
@@ -206,6 +208,18 @@ export class BundleStore {
       recovered.push(bundle.id);
     }
     return recovered;
+  }
+
+  /**
+   * A directory without state.json is a create() that a kill cut between its mkdir and its first state write: the
+   * create never answered, so nothing was acknowledged and the directory goes. Only safe while nothing runs.
+   */
+  private async removeStateless(): Promise<void> {
+    for (const bundle of await this.list()) {
+      // An unreadable state.json stays listed as Unknown: that is data we cannot judge, not a half-made create.
+      if (bundle.status !== 'Unknown' || (await exists(join(this.bundleDir(bundle.id), 'state.json')))) continue;
+      await rm(this.bundleDir(bundle.id), { recursive: true, force: true });
+    }
   }
 
   /** Removes the oldest finished bundles (directory and all) beyond the retention count; running ones stay. */

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,6 +204,21 @@ test('retention keeps the newest N; the disk guard refuses a bundle with 507', a
     assert.deepEqual(await json(full.url), []);
   } finally {
     await full.server.close();
+  }
+});
+
+test('a bundle directory a kill left without state (killed inside create) is removed at recovery: 404, not 500', async () => {
+  const bundles = join(dir, 'half-made-bundles');
+  const half = await server(bundles);
+  try {
+    mkdirSync(join(bundles, 'half-made'), { recursive: true });
+    await json(`${half.url}/half-made`, 'GET', 500);
+    assert.deepEqual(await half.jobs.store.recover(), []);
+    await json(`${half.url}/half-made`, 'GET', 404);
+    assert.equal(existsSync(join(bundles, 'half-made')), false);
+    assert.deepEqual(await json(half.url), []);
+  } finally {
+    await half.server.close();
   }
 });
 
