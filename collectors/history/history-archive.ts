@@ -2,9 +2,9 @@
  * The history itself: every poll recorded in the database's minute tier, one a minute also in its hour tier, and
  * the answers DC/OS's buffers gave (`last`, `minute`: 30 × 2 s, `hour`: 60 × 1 min) plus minidc's `day` (1,440 ×
  * 1 min) and ranges of the hour tier. Each answer is the JSON array `[summary,…]` of the window's slots, `{}` for a
- * failed poll or a missed period. `minute` and `hour` are built once per change and served from memory; a day or a
- * range is streamed sample by sample from a read snapshot, never held whole (a day of a 1,000-agent cluster is over
- * a gigabyte of JSON).
+ * failed poll or a missed period. `minute` and `hour` are served from memory (each sample composed once); a day or
+ * a range is streamed sample by sample from a read snapshot, never held whole (a day of a 1,000-agent cluster is
+ * over a gigabyte of JSON).
  */
 import type { Clock } from '../../runtime/time/clock.ts';
 import { HISTORY_WINDOWS, type HistoryWindow } from './history-windows.ts';
@@ -34,7 +34,9 @@ export interface HistoryArchiveOptions {
 
 interface CachedAnswer {
   key: string;
-  body: Buffer;
+  pieces: Buffer[];
+  /** The sample ids it shows. */
+  shown: Set<number>;
 }
 
 export class HistoryArchive {
@@ -46,6 +48,9 @@ export class HistoryArchive {
   private readonly newestAt = new Map<number, number>();
   private readonly changes = new Map<number, number>();
   private readonly answers = new Map<string, CachedAnswer>();
+  /** Composed samples by id, while a cached answer shows them. */
+  private readonly composed = new Map<number, Buffer>();
+  private readonly composer: SampleComposer;
 
   constructor(private readonly options: HistoryArchiveOptions) {
     this.db = new HistoryDatabase(options.path, options.onReplaced ? { onReplaced: options.onReplaced } : {});
@@ -53,6 +58,7 @@ export class HistoryArchive {
       const newest = this.db.newest(tier, 1)[0];
       if (newest !== undefined) this.newestAt.set(tier, newest.atMs);
     }
+    this.composer = new SampleComposer(this.db);
     const hourNewest = this.newestAt.get(HOUR_TIER);
     if (hourNewest !== undefined) this.hourGate.resumeAfter(hourNewest);
   }
@@ -70,20 +76,19 @@ export class HistoryArchive {
    * Records one poll: its body, or undefined when the poll failed. Either way a sample is stored (`{}` for a
    * failure, as DC/OS stored); returns why a body that arrived was stored as `{}` (not a JSON object), if it was.
    */
-  record(body: string | undefined, atMs: number): string | undefined {
+  record(body: Buffer | undefined, atMs: number): string | undefined {
+    const tiers = MINUTE_TIER | (this.hourGate.take(atMs) ? HOUR_TIER : 0);
     let problem: string | undefined;
-    let summary = EMPTY_DECOMPOSED;
-    if (body !== undefined) {
+    if (body === undefined) this.db.append(atMs, tiers, EMPTY_DECOMPOSED);
+    else
       try {
-        summary = decomposeSummary(body);
+        this.db.append(atMs, tiers, decomposeSummary(body));
       } catch (err) {
         if (!(err instanceof NotASummaryError)) throw err;
         problem = err.message;
+        this.db.append(atMs, tiers, EMPTY_DECOMPOSED);
       }
-    }
-    const tiers = MINUTE_TIER | (this.hourGate.take(atMs) ? HOUR_TIER : 0);
-    this.db.append(atMs, tiers, summary);
-    this.last = body === undefined || problem !== undefined ? EMPTY : Buffer.from(body);
+    this.last = body === undefined || problem !== undefined ? EMPTY : body;
     this.db.keepNewest(MINUTE_TIER, HISTORY_WINDOWS.minute.slots);
     if (tiers & HOUR_TIER) this.db.dropOlderThan(HOUR_TIER, atMs - this.options.retentionMs);
     for (const tier of [MINUTE_TIER, HOUR_TIER]) {
@@ -98,11 +103,15 @@ export class HistoryArchive {
   lastSummary(): Buffer {
     if (this.last !== undefined) return this.last;
     const newest = this.db.newest(MINUTE_TIER, 1)[0];
-    return newest === undefined ? EMPTY : new SampleComposer(this.db).compose(newest);
+    return newest === undefined ? EMPTY : this.composer.compose(newest);
   }
 
-  /** `/history/minute` or `/history/hour`: the window's JSON array, rebuilt only when it changed. */
-  window(name: 'minute' | 'hour'): Buffer {
+  /**
+   * `/history/minute` or `/history/hour`: the window's JSON array as pieces to send in order (nothing is copied
+   * into one buffer). Each sample is composed once and kept while a window shows it, so a new poll costs one
+   * composition, not thirty or sixty.
+   */
+  window(name: 'minute' | 'hour'): readonly Buffer[] {
     const window = HISTORY_WINDOWS[name];
     const tier = window.tier;
     const now = this.options.clock.wallMs();
@@ -111,18 +120,28 @@ export class HistoryArchive {
     const missed = newest === undefined ? 0 : Math.max(0, Math.min(window.slots, Math.floor((now - newest) / window.periodMs) - 1));
     const key = `${this.changes.get(tier) ?? 0}|${missed}`;
     const cached = this.answers.get(name);
-    if (cached?.key === key) return cached.body;
+    if (cached?.key === key) return cached.pieces;
     const slots = gapFilledSlots(this.db.newest(tier, window.slots), window.periodMs, { limit: window.slots, endMs: now });
-    const composer = new SampleComposer(this.db);
-    const parts: Buffer[] = [OPEN];
+    const pieces: Buffer[] = [OPEN];
+    const shown = new Set<number>();
     slots.forEach((slot, i) => {
-      if (i > 0) parts.push(COMMA);
-      parts.push(slotBody(slot, composer));
+      if (i > 0) pieces.push(COMMA);
+      if (slot.sample === undefined) {
+        pieces.push(EMPTY);
+        return;
+      }
+      const id = slot.sample.id;
+      shown.add(id);
+      let body = this.composed.get(id);
+      if (body === undefined) this.composed.set(id, (body = this.composer.compose(slot.sample)));
+      pieces.push(body);
     });
-    parts.push(CLOSE);
-    const body = Buffer.concat(parts);
-    this.answers.set(name, { key, body });
-    return body;
+    pieces.push(CLOSE);
+    this.answers.set(name, { key, pieces, shown });
+    // Keep only what some window still shows.
+    const kept = new Set([...this.answers.values()].flatMap((a) => [...a.shown]));
+    for (const id of this.composed.keys()) if (!kept.has(id)) this.composed.delete(id);
+    return pieces;
   }
 
   /** `/history/day`: the last 24 h of the hour tier, streamed. */
@@ -161,6 +180,7 @@ export class HistoryArchive {
 
   close(): void {
     this.answers.clear();
+    this.composed.clear();
     this.db.close();
   }
 }

@@ -1,7 +1,9 @@
 /**
- * The history's SQLite file (better-sqlite3, WAL, prepared statements). Two tables: `elements`, each distinct
- * summary array element (an agent, a framework) stored once by content hash with a count of the samples that
- * reference it, and `samples`, one row per kept poll: its time, its tiers, its layout and the ids of its elements.
+ * The history's SQLite file (better-sqlite3, WAL, prepared statements). `elements` holds each distinct summary
+ * array element (an agent, a framework) once, by content hash, deflated (a framework's `slave_ids` of 1,000 agents
+ * is 45 kB of JSON that changes with every task placed, ~4 kB deflated: see BENCHMARKS.md); `element_refs` the count of samples referencing each
+ * (a table of its own: SQLite rewrites a whole row to change one column, and every sample changes a thousand
+ * counts, which in `elements` would rewrite a thousand bodies); `samples` one row per kept poll: its time, its tiers, its layout and the ids of its elements.
  * A sample is in the minute tier (every 2 s poll, the newest 30 kept), the hour tier (one poll a minute, kept for the
  * retention) or both; when it leaves its last tier the row goes, its elements' counts drop, and elements no sample
  * references are deleted — in the same transaction, so the file is always consistent.
@@ -14,8 +16,9 @@
  */
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import Database from 'better-sqlite3';
-import type { DecomposedSummary, LayoutMember } from './summary-layout.ts';
+import { validateElement, type DecomposedSummary, type LayoutMember } from './summary-layout.ts';
 
 export const MINUTE_TIER = 1;
 export const HOUR_TIER = 2;
@@ -41,8 +44,11 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS elements (
   id INTEGER PRIMARY KEY,
   hash TEXT NOT NULL UNIQUE,
-  body BLOB NOT NULL,
-  refs INTEGER NOT NULL DEFAULT 0
+  body BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS element_refs (
+  id INTEGER PRIMARY KEY,
+  refs INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS samples (
   id INTEGER PRIMARY KEY,
@@ -84,10 +90,10 @@ export class HistoryReader {
     return this.latest.all(tier, count).map(toRow).reverse();
   }
 
-  /** The stored texts of these elements (ids without one are absent from the map). */
+  /** The texts of these elements, inflated (ids without one are absent from the map). */
   elementBodies(ids: readonly number[]): Map<number, Buffer> {
     const out = new Map<number, Buffer>();
-    for (const { id, body } of this.bodies.all(JSON.stringify(ids))) out.set(id, body);
+    for (const { id, body } of this.bodies.all(JSON.stringify(ids))) out.set(id, inflateRawSync(body));
     return out;
   }
 }
@@ -116,10 +122,12 @@ export interface HistoryDatabaseOptions {
 export class HistoryDatabase extends HistoryReader {
   private readonly findElement: Database.Statement<[string], { id: number }>;
   private readonly insertElement: Database.Statement<[string, Buffer], unknown>;
+  private readonly insertRefs: Database.Statement<[number], unknown>;
   private readonly insertSample: Database.Statement<[number, number, string, string], unknown>;
   private readonly addRefs: Database.Statement<[string], unknown>;
   private readonly dropRefs: Database.Statement<[string], unknown>;
   private readonly deleteUnreferenced: Database.Statement<[string], unknown>;
+  private readonly deleteUnreferencedCounts: Database.Statement<[string], unknown>;
   private readonly setTiers: Database.Statement<[number, number], unknown>;
   private readonly deleteSample: Database.Statement<[number], unknown>;
   private readonly minuteBeyond: Database.Statement<[number, number], { id: number; tiers: number; refs: string }>;
@@ -132,11 +140,14 @@ export class HistoryDatabase extends HistoryReader {
     const db = this.db;
     this.findElement = db.prepare('SELECT id FROM elements WHERE hash = ?');
     this.insertElement = db.prepare('INSERT INTO elements (hash, body) VALUES (?, ?)');
+    this.insertRefs = db.prepare('INSERT INTO element_refs (id, refs) VALUES (?, 0)');
     this.insertSample = db.prepare('INSERT INTO samples (at_ms, tiers, layout, refs) VALUES (?, ?, ?, ?)');
     // Counts are per sample row (an element twice in one sample counts once), hence DISTINCT both ways.
-    this.addRefs = db.prepare('UPDATE elements SET refs = refs + 1 WHERE id IN (SELECT DISTINCT value FROM json_each(?))');
-    this.dropRefs = db.prepare('UPDATE elements SET refs = refs - 1 WHERE id IN (SELECT DISTINCT value FROM json_each(?))');
-    this.deleteUnreferenced = db.prepare('DELETE FROM elements WHERE refs <= 0 AND id IN (SELECT value FROM json_each(?))');
+    this.addRefs = db.prepare('UPDATE element_refs SET refs = refs + 1 WHERE id IN (SELECT DISTINCT value FROM json_each(?))');
+    this.dropRefs = db.prepare('UPDATE element_refs SET refs = refs - 1 WHERE id IN (SELECT DISTINCT value FROM json_each(?))');
+    const unreferenced = 'SELECT id FROM element_refs WHERE refs <= 0 AND id IN (SELECT value FROM json_each(?))';
+    this.deleteUnreferenced = db.prepare(`DELETE FROM elements WHERE id IN (${unreferenced})`);
+    this.deleteUnreferencedCounts = db.prepare(`DELETE FROM element_refs WHERE id IN (${unreferenced})`);
     this.setTiers = db.prepare('UPDATE samples SET tiers = ? WHERE id = ?');
     this.deleteSample = db.prepare('DELETE FROM samples WHERE id = ?');
     this.minuteBeyond = db.prepare(
@@ -145,14 +156,18 @@ export class HistoryDatabase extends HistoryReader {
     this.tierOlderThan = db.prepare('SELECT id, tiers, refs FROM samples WHERE (tiers & ?) != 0 AND at_ms < ?');
   }
 
-  /** Stores one sample in the given tiers; returns its row id. */
+  /** Stores one sample in the given tiers; returns its row id. An element new to the file is validated first. */
   append(atMs: number, tiers: number, summary: DecomposedSummary): number {
     return this.db.transaction(() => {
       const ids: number[] = [];
       const seen = new Map<string, number>();
-      for (const { text, hash } of summary.elements) {
+      for (const { body, hash } of summary.elements) {
         let id = seen.get(hash) ?? this.lastIds.get(hash) ?? this.findElement.get(hash)?.id;
-        if (id === undefined) id = Number(this.insertElement.run(hash, Buffer.from(text)).lastInsertRowid);
+        if (id === undefined) {
+          validateElement(body);
+          id = Number(this.insertElement.run(hash, deflateRawSync(body)).lastInsertRowid);
+          this.insertRefs.run(id);
+        }
         seen.set(hash, id);
         ids.push(id);
       }
@@ -186,6 +201,7 @@ export class HistoryDatabase extends HistoryReader {
         this.deleteSample.run(row.id);
         this.dropRefs.run(row.refs);
         this.deleteUnreferenced.run(row.refs);
+        this.deleteUnreferencedCounts.run(row.refs);
       }
     })();
     return rows.length;

@@ -5,7 +5,7 @@
  * next (with the timeout under the period it cannot, and a tick that still finds one running is skipped).
  */
 import type { Time, TimerHandle } from '../../runtime/time/clock.ts';
-import { fetchText } from '../http-source.ts';
+import { fetchBody } from '../http-source.ts';
 
 export const POLL_PERIOD_MS = 2_000;
 export const POLL_TIMEOUT_MS = 1_800;
@@ -19,7 +19,7 @@ export interface SummaryPollerOptions {
   /** Largest body accepted; default http-source's 64 MiB. */
   maxBytes?: number;
   /** One poll's outcome at its start time (wall ms); may throw (told to `onError`). */
-  onPoll: (body: string | undefined, atMs: number, failure: string | undefined) => void;
+  onPoll: (body: Buffer | undefined, atMs: number, failure: string | undefined) => void;
   onError: (error: unknown) => void;
 }
 
@@ -63,13 +63,13 @@ export class StateSummaryPoller {
   private async poll(): Promise<void> {
     const { time, url } = this.options;
     const atMs = time.wallMs();
-    let body: string | undefined;
+    let body: Buffer | undefined;
     let failure: string | undefined;
     const target = url();
     if (target === undefined) failure = 'the master has no mesos endpoint yet';
     else
       try {
-        body = await fetchText(target, {
+        body = await fetchBody(target, {
           timeoutMs: this.options.timeoutMs ?? POLL_TIMEOUT_MS,
           ...(this.options.maxBytes === undefined ? {} : { maxBytes: this.options.maxBytes }),
         });
