@@ -6,6 +6,7 @@
 import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
 import { diagnosticsService, diagnosticsSocketService } from './diagnostics-service.ts';
+import { historyService } from './history-service.ts';
 import { telegrafService } from './telegraf-service.ts';
 
-export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [...RUNTIME_SERVICES, telegrafService, diagnosticsSocketService, diagnosticsService];
+export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [...RUNTIME_SERVICES, telegrafService, diagnosticsSocketService, diagnosticsService, historyService];

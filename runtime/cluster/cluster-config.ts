@@ -58,6 +58,8 @@ export interface ClusterConfig {
   diagnosticsBundleTimeoutMs: number;
   /** A new bundle is refused (507) while the bundle filesystem has less free than this, bytes. */
   diagnosticsMinFreeDiskBytes: number;
+  /** How long dcos-history keeps its 1-minute samples (at least an hour: `/history/hour` must be whole), ms. */
+  historyRetentionMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +98,7 @@ const KEYS = [
   'diagnostics_bundle_retention',
   'diagnostics_bundle_timeout',
   'diagnostics_min_free_disk_mb',
+  'history_retention',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -206,7 +209,9 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     diagnosticsBundleRetention: positiveInteger('diagnostics_bundle_retention', 10),
     diagnosticsBundleTimeoutMs: duration('diagnostics_bundle_timeout', '30mins'),
     diagnosticsMinFreeDiskBytes: wholeNumber('diagnostics_min_free_disk_mb', 100) * 1024 * 1024,
+    historyRetentionMs: duration('history_retention', '24hrs'),
   };
+  if (config.historyRetentionMs < 3_600_000) throw new ConfigError("config: 'history_retention' must be at least 1hrs");
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
   if (dup !== undefined) throw new ConfigError(`config: two nodes share the address ${dup}`);
