@@ -4,21 +4,20 @@
  * is not restarted. A run asks the node's forwarder for `ready.spartan` and restarts `dcos-spartan.service` when
  * it does not answer (dns-watchdog.ts); restarts show as `minidc_dns_watchdog_restarts_total` on the node's /metrics.
  */
-import type { ClusterConfig } from '../../cluster/cluster-config.ts';
-import type { NodeServiceContext } from '../../cluster/node-service.ts';
 import { DNS_FORWARDER_UNIT, isDnsForwarderBehavior } from '../../dns/forwarder/dns-forwarder-service.ts';
+import type { TimerServiceSpec } from '../timer-services.ts';
 import { DnsWatchdog } from './dns-watchdog.ts';
 
-export const dnsWatchdogSpec = {
+export const dnsWatchdogSpec: TimerServiceSpec = {
   name: 'dcos-spartan-watchdog',
   description: 'DNS Forwarder Watchdog: restarts the DNS forwarder when it stops answering ready.spartan',
   roles: ['master', 'agent', 'agent_public'],
   after: [DNS_FORWARDER_UNIT],
-  schedule: (config: ClusterConfig) => config.dnsWatchdogSchedule,
-  firstDelayMs: (config: ClusterConfig) => config.dnsWatchdogDelayMs,
+  schedule: (config) => config.dnsWatchdogSchedule,
+  firstDelayMs: (config) => config.dnsWatchdogDelayMs,
   // DC/OS ran the check under `timeout -k 1m 1m`.
   runTimeoutMs: 60_000,
-  create: ({ node, peer }: NodeServiceContext) =>
+  create: ({ node, peer }) =>
     new DnsWatchdog({
       unit: DNS_FORWARDER_UNIT,
       forwarderAddress: () => node.endpoints.dns_forwarder,
@@ -32,4 +31,4 @@ export const dnsWatchdogSpec = {
         if (isDnsForwarderBehavior(forwarder)) forwarder.countWatchdogRestart();
       },
     }),
-} as const;
+};

@@ -4,10 +4,9 @@
  * tasks: the node's forwarder when it answers `ready.spartan`, else the upstream resolvers (gen-resolvconf.ts).
  */
 import { join } from 'node:path';
-import type { ClusterConfig } from '../../cluster/cluster-config.ts';
-import type { NodeServiceContext } from '../../cluster/node-service.ts';
 import { DNS_FORWARDER_UNIT } from '../../dns/forwarder/dns-forwarder-service.ts';
 import { hostNameservers } from '../../dns/mesos-dns/mesos-dns-config.ts';
+import type { TimerServiceSpec } from '../timer-services.ts';
 import { GenResolvConf } from './gen-resolvconf.ts';
 
 /** Where a node's resolv.conf is written (and where its agent copies it from into each sandbox). */
@@ -15,14 +14,14 @@ export function resolvConfPath(nodeDir: string): string {
   return join(nodeDir, 'etc', 'resolv.conf');
 }
 
-export const genResolvconfSpec = {
+export const genResolvconfSpec: TimerServiceSpec = {
   name: 'dcos-gen-resolvconf',
   description: 'Generate resolv.conf: points the node resolv.conf at the DNS forwarder, or at the upstreams when it does not answer',
   roles: ['master', 'agent', 'agent_public'],
   after: [DNS_FORWARDER_UNIT],
-  schedule: (config: ClusterConfig) => config.genResolvconfSchedule,
+  schedule: (config) => config.genResolvconfSchedule,
   runTimeoutMs: 30_000,
-  create: ({ cluster, node, nodeDir }: NodeServiceContext) =>
+  create: ({ cluster, node, nodeDir }) =>
     new GenResolvConf({
       path: resolvConfPath(nodeDir),
       forwarderAddress: () => node.endpoints.dns_forwarder,
@@ -30,4 +29,4 @@ export const genResolvconfSpec = {
       upstreams: () => cluster.config.upstreamResolvers ?? hostNameservers(),
       search: cluster.config.dnsSearch,
     }),
-} as const;
+};

@@ -1,6 +1,7 @@
-// The DNS watchdog's job against a real node: the cluster's forwarder unit, hung through its fault route, is
-// restarted by one run, counted on the node's /metrics, and answers ready.spartan again; the journal says why.
-// Plus the job's own rules (one retry, a failed restart fails the run) with stand-ins for the lookup and the unit.
+// The DNS watchdog on a real node: one run of dcos-spartan-watchdog.service (started as its timer starts it) finds
+// the forwarder, hung through its fault route, restarts its unit, counts it on the node's /metrics, and the
+// forwarder answers ready.spartan again; the service's journal says why. Plus the job's own rules (one retry, a
+// failed restart fails the run) with stand-ins for the lookup and the unit.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,12 +10,11 @@ import { join } from 'node:path';
 import { NODE_SERVICES } from '../../../app/node-services.ts';
 import { Cluster } from '../../../runtime/cluster/cluster.ts';
 import { loadClusterConfig } from '../../../runtime/cluster/cluster-config.ts';
-import type { ClusterNode, NodeServiceDescriptor } from '../../../runtime/cluster/node-service.ts';
+import type { ClusterNode } from '../../../runtime/cluster/node-service.ts';
 import { DNS_FORWARDER_UNIT } from '../../../runtime/dns/forwarder/dns-forwarder-service.ts';
 import { DnsWatchdog } from '../../../runtime/timers/dns/dns-watchdog.ts';
-import { dnsWatchdogSpec } from '../../../runtime/timers/dns/dns-watchdog-service.ts';
 import { probeReadySpartan } from '../../../runtime/timers/dns/ready-spartan-probe.ts';
-import type { TimerJob, TimerJobContext } from '../../../runtime/timers/timer-job.ts';
+import type { TimerJobContext } from '../../../runtime/timers/timer-job.ts';
 
 /** A run's context: never aborted, journal lines collected. */
 function runContext(): TimerJobContext & { lines: string[] } {
@@ -24,26 +24,13 @@ function runContext(): TimerJobContext & { lines: string[] } {
 
 let dir = '';
 let cluster: Cluster;
-let watchdog: TimerJob | undefined;
 let master: ClusterNode;
-
-/** Builds the watchdog's job from its spec with the master node's real context, as the timer unit does. */
-const captureWatchdog: NodeServiceDescriptor = {
-  unit: 'minidc-test-watchdog-job.service',
-  description: 'Watchdog Job: the DNS watchdog job built for the test',
-  roles: ['master'],
-  after: [DNS_FORWARDER_UNIT],
-  endpoints: [],
-  create: (ctx) => {
-    watchdog = dnsWatchdogSpec.create(ctx);
-    return { start: async () => undefined, stop: async () => undefined };
-  },
-};
+const WATCHDOG = 'dcos-spartan-watchdog.service';
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'minidc-dns-watchdog-'));
   const config = loadClusterConfig({ dataDir: join(dir, 'data'), ports: 'ephemeral', agents: '0', publicAgents: '0', sample: false });
-  cluster = new Cluster({ ...config, executor: 'simulated', upstreamResolvers: [] }, [...NODE_SERVICES, captureWatchdog]);
+  cluster = new Cluster({ ...config, executor: 'simulated', upstreamResolvers: [] }, NODE_SERVICES);
   await cluster.start();
   master = cluster.nodes[0]!;
 });
@@ -68,13 +55,21 @@ async function restartsOnMetrics(): Promise<number | undefined> {
   return line === undefined ? undefined : Number(line.split(' ').at(-1));
 }
 
+/** One watchdog run, as its timer triggers it (a start of the oneshot service); resolves with what it journalled. */
+async function runWatchdog(): Promise<string[]> {
+  const since = Date.now();
+  await master.units.get(WATCHDOG)!.start();
+  const { entries } = await master.units.reader().readJournal(WATCHDOG, { since });
+  // The unit's own lines (Starting…, Deactivated…) are not the job's.
+  return entries.map((e) => e.message).filter((m) => !/^(Starting|Started|Stopping|Stopped) |Deactivated successfully/.test(m));
+}
+
 const forwarderJournal = async () => (await master.units.reader().readJournal(DNS_FORWARDER_UNIT, { tail: 50 })).entries.map((e) => e.message);
 
 test('a healthy forwarder: the run resolves ready.spartan and restarts nothing', async () => {
-  const ctx = runContext();
   const startedBefore = master.units.get(DNS_FORWARDER_UNIT)!.timestamps.activeEnter;
-  await watchdog!.run(ctx);
-  assert.deepEqual(ctx.lines, []);
+  assert.deepEqual(await runWatchdog(), []);
+  assert.equal(master.units.get(WATCHDOG)!.activeState, 'inactive', 'a good run');
   assert.deepEqual(master.units.get(DNS_FORWARDER_UNIT)!.timestamps.activeEnter, startedBefore, 'not restarted');
   assert.equal(await restartsOnMetrics(), 0, 'the counter is on the node /metrics from the start');
 });
@@ -87,21 +82,19 @@ test('a hung forwarder (unit still active) is restarted by one run, counted on /
   assert.equal(unit.activeState, 'active', 'hung is not dead: the unit still looks fine');
   const startedBefore = unit.timestamps.activeEnter!.monotonicUs;
 
-  const ctx = runContext();
-  await watchdog!.run(ctx);
+  const lines = await runWatchdog();
 
+  assert.equal(master.units.get(WATCHDOG)!.activeState, 'inactive', 'a good run: the forwarder was restarted');
   assert.equal(unit.activeState, 'active');
   assert.ok(unit.timestamps.activeEnter!.monotonicUs > startedBefore, 'the forwarder unit was restarted');
   assert.deepEqual(await probeReadySpartan(server, { timeoutMs: 1000 }), ['127.0.0.1'], 'it answers again, on the same address');
   assert.equal(await restartsOnMetrics(), 1);
-  assert.match(ctx.lines[0]!, /^ready\.spartan not answered by dcos-spartan\.service on .+ \(queryA ETIMEOUT ready\.spartan; queryA ETIMEOUT ready\.spartan\): restarting dcos-spartan\.service$/);
-  assert.equal(ctx.lines[1], 'restarted dcos-spartan.service');
+  assert.match(lines[0]!, /^ready\.spartan not answered by dcos-spartan\.service on .+ \(queryA ETIMEOUT ready\.spartan; queryA ETIMEOUT ready\.spartan\): restarting dcos-spartan\.service$/);
+  assert.equal(lines[1], 'restarted dcos-spartan.service');
   const journal = await forwarderJournal();
   assert.ok(journal.some((m) => m.startsWith('Stopping ')) && journal.some((m) => m.startsWith('Started ')), journal.join('\n'));
 
-  const again = runContext();
-  await watchdog!.run(again);
-  assert.deepEqual(again.lines, [], 'healthy again: the next run restarts nothing');
+  assert.deepEqual(await runWatchdog(), [], 'healthy again: the next run restarts nothing');
   assert.equal(await restartsOnMetrics(), 1);
 });
 
