@@ -5,7 +5,7 @@
  * it does not answer (dns-watchdog.ts); restarts show as `minidc_dns_watchdog_restarts_total` on the node's /metrics.
  */
 import { DNS_FORWARDER_UNIT, isDnsForwarderBehavior } from '../../dns/forwarder/dns-forwarder-service.ts';
-import type { TimerServiceSpec } from '../timer-services.ts';
+import type { TimerServiceSpec } from '../timer-service.ts';
 import { DnsWatchdog } from './dns-watchdog.ts';
 
 export const dnsWatchdogSpec: TimerServiceSpec = {

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { DNS_FORWARDER_UNIT } from '../../dns/forwarder/dns-forwarder-service.ts';
 import { hostNameservers } from '../../dns/mesos-dns/mesos-dns-config.ts';
-import type { TimerServiceSpec } from '../timer-services.ts';
+import type { TimerServiceSpec } from '../timer-service.ts';
 import { GenResolvConf } from './gen-resolvconf.ts';
 
 /** Where a node's resolv.conf is written (and where its agent copies it from into each sandbox). */
