@@ -9,6 +9,7 @@ import { parseDuration } from '../time/duration.ts';
 import { Resources } from '../mesos/resources.ts';
 import { RECOVER_MODES, type RecoverMode } from '../agent/agent.ts';
 import { DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS, DEFAULT_LAUNCH_TOKENS } from '../marathon/launch-tokens.ts';
+import { validate as isCronExpression } from 'node-cron';
 
 export type PortMode = 'standard' | 'ephemeral';
 export type ExecutorKind = 'process' | 'simulated';
@@ -60,6 +61,14 @@ export interface ClusterConfig {
   diagnosticsMinFreeDiskBytes: number;
   /** How long dcos-history keeps its 1-minute samples (at least an hour: `/history/hour` must be whole), ms. */
   historyRetentionMs: number;
+  /** dcos-spartan-watchdog.timer's node-cron schedule. */
+  dnsWatchdogSchedule: string;
+  /** No watchdog run before this long after its timer starts (DC/OS's ExecStartPre=/bin/sleep 60), ms. */
+  dnsWatchdogDelayMs: number;
+  /** dcos-gen-resolvconf.timer's node-cron schedule. */
+  genResolvconfSchedule: string;
+  /** `search` domains of the resolv.conf dcos-gen-resolvconf writes (DC/OS's `dns_search`); empty: no search line. */
+  dnsSearch: string[];
 }
 
 export class ConfigError extends Error {}
@@ -99,6 +108,10 @@ const KEYS = [
   'diagnostics_bundle_timeout',
   'diagnostics_min_free_disk_mb',
   'history_retention',
+  'dns_watchdog_schedule',
+  'dns_watchdog_delay',
+  'gen_resolvconf_schedule',
+  'dns_search',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -185,6 +198,24 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     throw new ConfigError(`config: 'agent_recover' must be ${RECOVER_MODES.map((m) => `'${m}'`).join(' or ')}, not '${recover}'`);
   const taskPorts = file.task_ports === undefined ? undefined : readTaskPorts(file.task_ports);
 
+  const cronSchedule = (key: string, fallback: string): string => {
+    const text = str(key, fallback);
+    if (!isCronExpression(text)) throw new ConfigError(`config: '${key}' must be a cron expression such as "*/5 * * * *", not '${text}'`);
+    return text;
+  };
+  const dnsWatchdogDelay = str('dns_watchdog_delay', '60secs');
+  let dnsWatchdogDelayMs: number;
+  try {
+    dnsWatchdogDelayMs = parseDuration(dnsWatchdogDelay);
+    if (!(dnsWatchdogDelayMs >= 0)) throw new Error('must not be negative');
+  } catch (err) {
+    throw new ConfigError(`config: 'dns_watchdog_delay': ${(err as Error).message}`);
+  }
+  const dnsSearch = file.dns_search ?? '';
+  const searchDomains = typeof dnsSearch === 'string' ? dnsSearch.split(/\s+/).filter((d) => d !== '') : [];
+  if (typeof dnsSearch !== 'string' || !searchDomains.every((d) => /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(d)))
+    throw new ConfigError("config: 'dns_search' must be domains separated by spaces, such as \"corp.example.com example.com\"");
+
   const config: ClusterConfig = {
     clusterName: str('cluster_name', 'minidc'),
     dataDir: resolve(cwd, flags.dataDir ?? str('data_dir', '.minidc')),
@@ -210,6 +241,10 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     diagnosticsBundleTimeoutMs: duration('diagnostics_bundle_timeout', '30mins'),
     diagnosticsMinFreeDiskBytes: wholeNumber('diagnostics_min_free_disk_mb', 100) * 1024 * 1024,
     historyRetentionMs: duration('history_retention', '24hrs'),
+    dnsWatchdogSchedule: cronSchedule('dns_watchdog_schedule', '*/5 * * * *'),
+    dnsWatchdogDelayMs,
+    genResolvconfSchedule: cronSchedule('gen_resolvconf_schedule', '* * * * *'),
+    dnsSearch: searchDomains,
   };
   if (config.historyRetentionMs < 3_600_000) throw new ConfigError("config: 'history_retention' must be at least 1hrs");
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
