@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
+import { validate as validCron } from 'node-cron';
 import { parseDuration } from '../time/duration.ts';
 import { Resources } from '../mesos/resources.ts';
 import { RECOVER_MODES, type RecoverMode } from '../agent/agent.ts';
@@ -58,6 +59,12 @@ export interface ClusterConfig {
   diagnosticsBundleTimeoutMs: number;
   /** A new bundle is refused (507) while the bundle filesystem has less free than this, bytes. */
   diagnosticsMinFreeDiskBytes: number;
+  /** DC/OS's telemetry_enabled: false, and Signal collects and sends nothing. */
+  telemetryEnabled: boolean;
+  /** Where Signal POSTs its batch (http or https URL); absent (the default), nothing leaves the machine. */
+  signalEndpoint?: string;
+  /** When dcos-signal.timer triggers a run: a node-cron expression (6 fields: with seconds). */
+  signalSchedule: string;
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +103,9 @@ const KEYS = [
   'diagnostics_bundle_retention',
   'diagnostics_bundle_timeout',
   'diagnostics_min_free_disk_mb',
+  'telemetry_enabled',
+  'signal_endpoint',
+  'signal_schedule',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -182,6 +192,13 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     throw new ConfigError(`config: 'agent_recover' must be ${RECOVER_MODES.map((m) => `'${m}'`).join(' or ')}, not '${recover}'`);
   const taskPorts = file.task_ports === undefined ? undefined : readTaskPorts(file.task_ports);
 
+  const telemetryEnabled = file.telemetry_enabled ?? true;
+  if (typeof telemetryEnabled !== 'boolean') throw new ConfigError("config: 'telemetry_enabled' must be true or false");
+  const signalEndpoint = file.signal_endpoint === undefined ? undefined : readHttpUrl('signal_endpoint', file.signal_endpoint);
+  const signalSchedule = str('signal_schedule', '0 * * * *');
+  if (!validCron(signalSchedule))
+    throw new ConfigError(`config: 'signal_schedule' must be a cron expression such as "0 * * * *" (node-cron), not '${signalSchedule}'`);
+
   const config: ClusterConfig = {
     clusterName: str('cluster_name', 'minidc'),
     dataDir: resolve(cwd, flags.dataDir ?? str('data_dir', '.minidc')),
@@ -206,11 +223,28 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     diagnosticsBundleRetention: positiveInteger('diagnostics_bundle_retention', 10),
     diagnosticsBundleTimeoutMs: duration('diagnostics_bundle_timeout', '30mins'),
     diagnosticsMinFreeDiskBytes: wholeNumber('diagnostics_min_free_disk_mb', 100) * 1024 * 1024,
+    telemetryEnabled,
+    ...(signalEndpoint === undefined ? {} : { signalEndpoint }),
+    signalSchedule,
   };
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
   if (dup !== undefined) throw new ConfigError(`config: two nodes share the address ${dup}`);
   return config;
+}
+
+/** An http(s) URL such as `signal_endpoint`. */
+function readHttpUrl(key: string, raw: unknown): string {
+  const problem = `config: '${key}' must be an http or https URL such as "https://collector.example.com/v1/batch"`;
+  if (typeof raw !== 'string') throw new ConfigError(problem);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(problem);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(problem);
+  return raw;
 }
 
 /** `task_ports`: Mesos range text of ports (e.g. `[31000-32000]`), nothing else. */
