@@ -91,7 +91,7 @@ export class SignalJob {
         signal: ctx.signal,
         onAttemptFailed: (n, reason) => {
           counters.send_failures_total++;
-          ctx.log(`send attempt ${n} failed: ${reason} (${counters.send_failures_total} failed attempts so far)`, WARNING);
+          ctx.log(`send attempt ${n} failed: ${reason} (failed attempts so far: ${counters.send_failures_total})`, WARNING);
         },
       });
     } catch (err) {
