@@ -34,6 +34,8 @@ export class Cluster {
   private readonly executors: Executor[] = [];
   /** Every unit of every node, in start order. */
   private readonly startOrder: Unit[] = [];
+  /** Oneshot services their timers start, skipped by `start`. */
+  private readonly triggered = new Set<Unit>();
 
   constructor(
     readonly config: ClusterConfig,
@@ -69,7 +71,9 @@ export class Cluster {
       };
       const behavior = service.create(context);
       behaviors.get(node)!.set(service.unit, behavior);
-      this.startOrder.push(node.units.add(this.unit(node, service, behavior)));
+      const unit = node.units.add(this.unit(node, service, behavior));
+      this.startOrder.push(unit);
+      if (service.triggeredBy) this.triggered.add(unit);
     }
   }
 
@@ -94,9 +98,9 @@ export class Cluster {
       description: service.description,
       behavior,
       journal: new UnitJournal({ dataDir: this.nodeDir(node), unit: service.unit }),
-      restart: 'always',
+      restart: service.triggeredBy ? 'no' : 'always',
       restartSecMs: 1000,
-      timeoutStartMs: 60_000,
+      timeoutStartMs: service.triggeredBy?.runTimeoutMs ?? 60_000,
       timeoutStopMs: 60_000,
     });
   }
@@ -110,6 +114,7 @@ export class Cluster {
     this.id = await readOrCreateClusterId(this.config.dataDir);
     try {
       for (const unit of this.startOrder) {
+        if (this.triggered.has(unit)) continue; // its timer starts it
         onProgress(`starting ${unit.name} on ${this.nodeOf(unit).ip}`);
         await unit.start();
       }

@@ -67,5 +67,10 @@ export interface NodeServiceDescriptor {
   readonly after: readonly string[];
   /** Endpoint names (endpoints.json keys) this service publishes. */
   readonly endpoints: readonly string[];
+  /**
+   * A oneshot service a timer starts (systemd: TriggeredBy=): not started with the node, never restarted by the
+   * cluster (a failed run stays failed until the next good one), each run bounded by `runTimeoutMs`.
+   */
+  readonly triggeredBy?: { readonly timer: string; readonly runTimeoutMs: number };
   create(ctx: NodeServiceContext): UnitBehavior;
 }

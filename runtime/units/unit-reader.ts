@@ -40,6 +40,18 @@ export interface UnitProperties {
   readonly ActiveExitTimestampMonotonic: number;
   readonly InactiveEnterTimestampMonotonic: number;
   readonly InactiveExitTimestampMonotonic: number;
+  /** Only on a timer unit. */
+  readonly Timer?: TimerProperties;
+}
+
+/**
+ * A timer's systemd properties (`Unit=`, NextElapseUSecRealtime, LastTriggerUSec), as `systemctl list-timers`
+ * shows them; times in wall-clock ms, 0 when none (not scheduled, never triggered).
+ */
+export interface TimerProperties {
+  readonly Unit: string;
+  readonly NextElapseRealtime: number;
+  readonly LastTrigger: number;
 }
 
 export interface UnitJournalRecord {

@@ -22,6 +22,8 @@ export interface UnitSnapshot {
   inactive_exit_ts_monotonic_us: number;
   /** Wall-clock time of the last state change, ISO 8601. */
   since: string;
+  /** A timer's `systemctl list-timers` columns: what it activates, its next and last trigger (ISO 8601, null: none). */
+  timer?: { activates: string; next: string | null; last: string | null };
 }
 
 /** The unit's systemd properties, as the UnitReader hands them out. */
@@ -44,6 +46,7 @@ export function unitProperties(unit: Unit): UnitProperties {
     ActiveExitTimestampMonotonic: ts.activeExit?.monotonicUs ?? 0,
     InactiveEnterTimestampMonotonic: ts.inactiveEnter?.monotonicUs ?? 0,
     InactiveExitTimestampMonotonic: ts.inactiveExit?.monotonicUs ?? 0,
+    ...(unit.timer ? { Timer: unit.timer } : {}),
   };
 }
 
@@ -64,5 +67,10 @@ export function unitSnapshot(unit: Unit): UnitSnapshot {
     inactive_enter_ts_monotonic_us: p.InactiveEnterTimestampMonotonic,
     inactive_exit_ts_monotonic_us: p.InactiveExitTimestampMonotonic,
     since: new Date(p.StateChangeTimestamp).toISOString(),
+    ...(p.Timer ? { timer: { activates: p.Timer.Unit, next: isoOrNull(p.Timer.NextElapseRealtime), last: isoOrNull(p.Timer.LastTrigger) } } : {}),
   };
+}
+
+function isoOrNull(ms: number): string | null {
+  return ms === 0 ? null : new Date(ms).toISOString();
 }

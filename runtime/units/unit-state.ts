@@ -5,10 +5,11 @@
  *   component exits or its start fails      ─→ deactivating/stop-sigterm ─→ failed/failed (non-zero) or inactive/dead
  *   then, if Restart= applies               ─→ activating/auto-restart ─RestartSec→ activating/start-pre ─→ …
  *   a clean exit with RemainAfterExit=      ─→ active/exited
+ *   a timer, once started                   ─→ active/waiting (for its next trigger)
  */
 export type LoadState = 'loaded' | 'not-found';
 export type ActiveState = 'active' | 'activating' | 'deactivating' | 'inactive' | 'failed';
-export type SubState = 'running' | 'start-pre' | 'stop-sigterm' | 'dead' | 'failed' | 'auto-restart' | 'exited';
+export type SubState = 'running' | 'waiting' | 'start-pre' | 'stop-sigterm' | 'dead' | 'failed' | 'auto-restart' | 'exited';
 /** systemd's `Restart=`: `on-failure` restarts after a non-zero exit, `always` after any exit of the component. */
 export type RestartPolicy = 'always' | 'on-failure' | 'no';
 

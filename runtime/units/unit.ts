@@ -15,6 +15,7 @@ import type { Clock } from '../time/clock.ts';
 import { systemTime } from '../time/system-time.ts';
 import { PRIORITY, type Priority, type UnitJournal } from './unit-journal.ts';
 import { assertUnitName } from './unit-name.ts';
+import type { TimerProperties } from './unit-reader.ts';
 import {
   type ActiveState,
   isInactiveOrFailed,
@@ -40,7 +41,12 @@ export interface UnitContext {
 export interface UnitBehavior {
   start(ctx: UnitContext): Promise<void>;
   stop(ctx: UnitContext): Promise<void>;
+  /** The sub-state while active: `running` (a service), `waiting` (a timer between triggers). */
+  readonly activeSubState?: 'running' | 'waiting';
+  /** A timer's trigger times, as systemd's timer properties. */
+  timerProperties?(): TimerProperties;
 }
+
 
 export interface UnitOptions {
   /** As DC/OS names it, e.g. `dcos-mesos-master.service`. */
@@ -182,6 +188,11 @@ export class Unit extends EventEmitter<UnitEvents> {
     return this.exitStatus;
   }
 
+  /** A timer unit's trigger times; undefined for other units. */
+  get timer(): TimerProperties | undefined {
+    return this.behavior?.timerProperties?.();
+  }
+
   /** Automatic restarts so far (NRestarts); explicit starts and restarts do not count. */
   get nRestarts(): number {
     return this.restarts;
@@ -241,7 +252,7 @@ export class Unit extends EventEmitter<UnitEvents> {
       throw new UnitError(this.name, `Job for ${this.name} failed: ${reason}`);
     }
     run.phase = 'running';
-    this.setState('active', 'running');
+    this.setState('active', run.behavior.activeSubState ?? 'running');
     this.log(PRIORITY.info, `Started ${this.description}.`);
     if (run.exit) await this.settle(run, run.exit); // it finished its work while starting
   }
