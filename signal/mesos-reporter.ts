@@ -20,8 +20,6 @@ const SNAPSHOT_PROPERTIES = {
   agents_active: 'master/slaves_active',
 } as const;
 
-export const MESOS_TRACK_PROPERTIES = ['frameworks', ...Object.keys(SNAPSHOT_PROPERTIES)] as const;
-
 export function mesosProperties(frameworks: Record<string, unknown>, snapshot: Record<string, unknown>): Record<string, unknown> {
   const list = Array.isArray(frameworks.frameworks) ? (frameworks.frameworks as unknown[]) : [];
   const names = list.map((f) => ({ name: String((f as { name?: unknown } | null)?.name ?? '') }));
