@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { ClusterConfig } from '../../../runtime/cluster/cluster-config.ts';
 import type { ClusterNode, NodeServiceContext } from '../../../runtime/cluster/node-service.ts';
 import type { TimerJob, TimerJobContext } from '../../../runtime/timers/timer-job.ts';
-import { timerServices, type TimerServiceSpec } from '../../../runtime/timers/timer-services.ts';
+import { timerServices, type TimerServiceSpec } from '../../../runtime/timers/timer-service.ts';
 import { UnitJournal } from '../../../runtime/units/unit-journal.ts';
 import { UnitRegistry } from '../../../runtime/units/unit-registry.ts';
 import { unitSnapshot } from '../../../runtime/units/unit-snapshot.ts';
