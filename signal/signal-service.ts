@@ -1,7 +1,7 @@
 /**
  * `dcos-signal.timer` + `dcos-signal.service` on the master, as DC/OS had them: a timer (hourly by default, as
  * DC/OS until 2019) triggering one Signal run. This is the timer contract's TimerServiceSpec
- * (runtime/timers/timer-services.ts), placed by app/node-services.ts. It is typed by the little it reads of the
+ * (runtime/timers/timer-service.ts), placed by app/node-services.ts. It is typed by the little it reads of the
  * node service context, since observers import no runtime module: the structural match is checked where the
  * composition root hands it to `timerServices`.
  */

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadClusterConfig } from '../../runtime/cluster/cluster-config.ts';
-import { timerServices } from '../../runtime/timers/timer-services.ts';
+import { timerServices } from '../../runtime/timers/timer-service.ts';
 import { signalService } from '../../signal/signal-service.ts';
 
 function loader(t: { after(fn: () => void): void }) {
