@@ -6,6 +6,7 @@ import { installDiagnosticsCommand } from './diagnostics-command.ts';
 import { installHealthCommand } from './health-command.ts';
 import { installNodeCommand } from './node-command.ts';
 import { NODE_SERVICES } from './node-services.ts';
+import { installSignalCommand } from './signal-command.ts';
 
 // OpenTelemetry first, so the runtime's spans go to the SDK from the start; without OTEL_* settings nothing of the
 // SDK is even loaded.
@@ -20,6 +21,6 @@ try {
 const otel = settings === undefined ? undefined : await (await import('../collectors/otel/otel-sdk.ts')).startOtel(settings);
 
 const services = otel === undefined ? NODE_SERVICES : [...NODE_SERVICES, (await import('./otel-export-service.ts')).otelExportService(otel)];
-await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand, installDiagnosticsCommand]);
+await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand, installDiagnosticsCommand, installSignalCommand]);
 // Commands that return rather than exit (`minidc start` flushes through its export unit before it exits).
 await otel?.shutdown();

@@ -8,6 +8,7 @@ import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
 import { dnsWatchdogSpec } from '../runtime/timers/dns/dns-watchdog-service.ts';
 import { genResolvconfSpec } from '../runtime/timers/dns/gen-resolvconf-service.ts';
 import { timerServices } from '../runtime/timers/timer-service.ts';
+import { signalService } from '../signal/signal-service.ts';
 import { diagnosticsService, diagnosticsSocketService } from './diagnostics-service.ts';
 import { historyService } from './history-service.ts';
 import { telegrafService } from './telegraf-service.ts';
@@ -20,4 +21,5 @@ export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [
   historyService,
   ...timerServices(dnsWatchdogSpec),
   ...timerServices(genResolvconfSpec),
+  ...timerServices(signalService),
 ];

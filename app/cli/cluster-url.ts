@@ -33,18 +33,26 @@ export function parseBaseUrl(text: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/** `<data-dir>/endpoints.json`; `why` words the failure ("does not exist", …) for the caller's one line. */
+export async function readEndpointsFile(dataDir: string, fail: (path: string, why: string) => Error): Promise<{ path: string; file: EndpointsFile }> {
+  const path = join(dataDir, 'endpoints.json');
+  try {
+    return { path, file: JSON.parse(await readFile(path, 'utf8')) as EndpointsFile };
+  } catch (err) {
+    throw fail(path, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`);
+  }
+}
+
+/** The master node's endpoints in endpoints.json (empty when the file names no master). */
+export const masterEndpoints = (file: EndpointsFile): Record<string, string> => file.nodes?.find?.((n) => n.role === 'master')?.endpoints ?? {};
+
 export async function clusterUrl(service: ClusterService, options: ClusterUrlOptions): Promise<string> {
   if (options.url !== undefined) return parseBaseUrl(options.url);
-  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  const path = join(dataDir, 'endpoints.json');
-  let file: EndpointsFile;
-  try {
-    file = JSON.parse(await readFile(path, 'utf8')) as EndpointsFile;
-  } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`;
-    throw new ClusterUrlError(`no --url given and ${path} ${why} (start the cluster with minidc start, or pass --url)`);
-  }
-  const base = file.nodes?.find?.((n) => n.role === 'master')?.endpoints?.[service];
+  const { path, file } = await readEndpointsFile(
+    options.dataDir ?? DEFAULT_DATA_DIR,
+    (p, why) => new ClusterUrlError(`no --url given and ${p} ${why} (start the cluster with minidc start, or pass --url)`),
+  );
+  const base = masterEndpoints(file)[service];
   if (typeof base !== 'string') throw new ClusterUrlError(`no --url given and ${path} names no ${service} endpoint on a master node`);
   return parseBaseUrl(base);
 }

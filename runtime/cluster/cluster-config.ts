@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
+import { validate as validCron } from 'node-cron';
 import { parseDuration } from '../time/duration.ts';
 import { Resources } from '../mesos/resources.ts';
 import { RECOVER_MODES, type RecoverMode } from '../agent/agent.ts';
 import { DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS, DEFAULT_LAUNCH_TOKENS } from '../marathon/launch-tokens.ts';
-import { validate as isCronExpression } from 'node-cron';
 
 export type PortMode = 'standard' | 'ephemeral';
 export type ExecutorKind = 'process' | 'simulated';
@@ -69,6 +69,12 @@ export interface ClusterConfig {
   genResolvconfSchedule: string;
   /** `search` domains of the resolv.conf dcos-gen-resolvconf writes (DC/OS's `dns_search`); empty: no search line. */
   dnsSearch: string[];
+  /** DC/OS's telemetry_enabled: false, and Signal collects and sends nothing. */
+  telemetryEnabled: boolean;
+  /** Where Signal POSTs its batch (http or https URL); absent (the default), nothing leaves the machine. */
+  signalEndpoint?: string;
+  /** When dcos-signal.timer triggers a run: a node-cron expression (6 fields: with seconds). */
+  signalSchedule: string;
 }
 
 export class ConfigError extends Error {}
@@ -112,6 +118,9 @@ const KEYS = [
   'dns_watchdog_delay',
   'gen_resolvconf_schedule',
   'dns_search',
+  'telemetry_enabled',
+  'signal_endpoint',
+  'signal_schedule',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -200,7 +209,7 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
 
   const cronSchedule = (key: string, fallback: string): string => {
     const text = str(key, fallback);
-    if (!isCronExpression(text)) throw new ConfigError(`config: '${key}' must be a cron expression such as "*/5 * * * *", not '${text}'`);
+    if (!validCron(text)) throw new ConfigError(`config: '${key}' must be a cron expression such as "*/5 * * * *", not '${text}'`);
     return text;
   };
   const dnsWatchdogDelay = str('dns_watchdog_delay', '60secs');
@@ -215,6 +224,9 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
   const searchDomains = typeof dnsSearch === 'string' ? dnsSearch.split(/\s+/).filter((d) => d !== '') : [];
   if (typeof dnsSearch !== 'string' || !searchDomains.every((d) => /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(d)))
     throw new ConfigError("config: 'dns_search' must be domains separated by spaces, such as \"corp.example.com example.com\"");
+  const telemetryEnabled = file.telemetry_enabled ?? true;
+  if (typeof telemetryEnabled !== 'boolean') throw new ConfigError("config: 'telemetry_enabled' must be true or false");
+  const signalEndpoint = file.signal_endpoint === undefined ? undefined : readHttpUrl('signal_endpoint', file.signal_endpoint);
 
   const config: ClusterConfig = {
     clusterName: str('cluster_name', 'minidc'),
@@ -245,12 +257,29 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     dnsWatchdogDelayMs,
     genResolvconfSchedule: cronSchedule('gen_resolvconf_schedule', '* * * * *'),
     dnsSearch: searchDomains,
+    telemetryEnabled,
+    ...(signalEndpoint === undefined ? {} : { signalEndpoint }),
+    signalSchedule: cronSchedule('signal_schedule', '0 * * * *'),
   };
   if (config.historyRetentionMs < 3_600_000) throw new ConfigError("config: 'history_retention' must be at least 1hrs");
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
   if (dup !== undefined) throw new ConfigError(`config: two nodes share the address ${dup}`);
   return config;
+}
+
+/** An http(s) URL such as `signal_endpoint`. */
+function readHttpUrl(key: string, raw: unknown): string {
+  const problem = `config: '${key}' must be an http or https URL such as "https://collector.example.com/v1/batch"`;
+  if (typeof raw !== 'string') throw new ConfigError(problem);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(problem);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(problem);
+  return raw;
 }
 
 /** `task_ports`: Mesos range text of ports (e.g. `[31000-32000]`), nothing else. */
