@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
+import { validate as validateCron } from 'node-cron';
 import { parseDuration } from '../time/duration.ts';
 import { Resources } from '../mesos/resources.ts';
 import { RECOVER_MODES, type RecoverMode } from '../agent/agent.ts';
@@ -58,6 +59,14 @@ export interface ClusterConfig {
   diagnosticsBundleTimeoutMs: number;
   /** A new bundle is refused (507) while the bundle filesystem has less free than this, bytes. */
   diagnosticsMinFreeDiskBytes: number;
+  /** A log is rotated once it reaches this many bytes (`logrotate_max_size_mb`, MiB, fractions allowed). */
+  logrotateMaxSizeBytes: number;
+  /** Rotations kept per log (`.1`, `.2.gz` … `.N.gz`). */
+  logrotateRotateCount: number;
+  /** Files per log folder at most; the oldest rotations beyond it are removed. */
+  logrotateMaxFiles: number;
+  /** node-cron expression of the logrotate timers. */
+  logrotateSchedule: string;
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +105,10 @@ const KEYS = [
   'diagnostics_bundle_retention',
   'diagnostics_bundle_timeout',
   'diagnostics_min_free_disk_mb',
+  'logrotate_max_size_mb',
+  'logrotate_rotate_count',
+  'logrotate_max_files',
+  'logrotate_schedule',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -206,11 +219,31 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     diagnosticsBundleRetention: positiveInteger('diagnostics_bundle_retention', 10),
     diagnosticsBundleTimeoutMs: duration('diagnostics_bundle_timeout', '30mins'),
     diagnosticsMinFreeDiskBytes: wholeNumber('diagnostics_min_free_disk_mb', 100) * 1024 * 1024,
+    logrotateMaxSizeBytes: readSizeMb('logrotate_max_size_mb', file.logrotate_max_size_mb, 256),
+    logrotateRotateCount: positiveInteger('logrotate_rotate_count', 137),
+    logrotateMaxFiles: positiveInteger('logrotate_max_files', 162),
+    logrotateSchedule: readCron('logrotate_schedule', file.logrotate_schedule, '*/2 * * * *'),
   };
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
   if (dup !== undefined) throw new ConfigError(`config: two nodes share the address ${dup}`);
   return config;
+}
+
+/** A size in MiB, fractions allowed (a test wants a log rotated after a few KB), as whole bytes (at least 1). */
+function readSizeMb(key: string, raw: unknown, fallback: number): number {
+  const v = raw ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1_000_000)
+    throw new ConfigError(`config: '${key}' must be a number of MiB above 0 and at most 1000000 (fractions allowed)`);
+  return Math.max(1, Math.round(v * 1024 * 1024));
+}
+
+/** A node-cron expression (five fields, or six with seconds first). */
+function readCron(key: string, raw: unknown, fallback: string): string {
+  const v = raw ?? fallback;
+  if (typeof v !== 'string' || !validateCron(v))
+    throw new ConfigError(`config: '${key}' must be a cron expression such as "${fallback}"`);
+  return v;
 }
 
 /** `task_ports`: Mesos range text of ports (e.g. `[31000-32000]`), nothing else. */
