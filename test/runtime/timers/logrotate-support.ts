@@ -5,17 +5,26 @@ import { gunzipSync } from 'node:zlib';
 import { listRotations } from '../../../runtime/storage/log-rotations.ts';
 import type { TimerJobContext } from '../../../runtime/timers/timer-job.ts';
 
-/** The lines of one file, gunzipped when it is a `.gz`. */
-export function fileLines(path: string): string[] {
+/** One file's text, gunzipped when it is a `.gz`. */
+function fileText(path: string): string {
   const bytes = readFileSync(path);
-  const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** The lines of one file. */
+export function fileLines(path: string): string[] {
+  const text = fileText(path);
   return text === '' ? [] : text.replace(/\n$/, '').split('\n');
 }
 
-/** Every line of the log, oldest rotation first, the live file (if any) last. */
+/** Every line of the log, file by file (each must hold whole lines): the rotations oldest first, then the live file. */
 export function allLines(log: string): string[] {
+  return logFiles(log).flatMap((p) => fileLines(p));
+}
+
+function logFiles(log: string): string[] {
   const live = existsSync(log) ? [log] : [];
-  return [...listRotations(log).reverse().map((r) => r.path), ...live].flatMap((p) => fileLines(p));
+  return [...listRotations(log).reverse().map((r) => r.path), ...live];
 }
 
 /** The number each line holds (the first group of `pattern`), NaN for a line without one. */
@@ -26,4 +35,9 @@ export function numbersInOrder(lines: readonly string[], pattern: RegExp): numbe
 export function recordingContext(): TimerJobContext & { lines: string[] } {
   const lines: string[] = [];
   return { signal: new AbortController().signal, log: (message) => void lines.push(message), lines };
+}
+
+/** The log's bytes as written: the rotations oldest first, then the live file (a line may span two files). */
+export function allText(log: string): string {
+  return logFiles(log).map(fileText).join('');
 }
