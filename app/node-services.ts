@@ -7,5 +7,14 @@ import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
 import { diagnosticsService, diagnosticsSocketService } from './diagnostics-service.ts';
 import { telegrafService } from './telegraf-service.ts';
+import { timerServices } from '../runtime/timers/timer-services.ts';
+import { logrotateAgentService, logrotateMasterService } from '../runtime/timers/logrotate/logrotate-service.ts';
 
-export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [...RUNTIME_SERVICES, telegrafService, diagnosticsSocketService, diagnosticsService];
+export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [
+  ...RUNTIME_SERVICES,
+  telegrafService,
+  diagnosticsSocketService,
+  diagnosticsService,
+  ...timerServices(logrotateMasterService),
+  ...timerServices(logrotateAgentService),
+];
