@@ -2,19 +2,21 @@
 // naming the key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadClusterConfig } from '../../../runtime/cluster/cluster-config.ts';
+import { tempDataDir } from '../units/unit-fixtures.ts';
+
+function writeConfig(dir: string, config: Record<string, unknown>): string {
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(config));
+  return file;
+}
 
 test('logrotate keys: defaults, set values, and bad values refused naming the key', (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'minidc-logrotate-config-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const load = (config: Record<string, unknown>) => {
-    const file = join(dir, 'config.json');
-    writeFileSync(file, JSON.stringify(config));
-    return loadClusterConfig({ config: file, dataDir: join(dir, 'data') }, dir);
-  };
+  const dir = tempDataDir(t);
+  const load = (config: Record<string, unknown>) =>
+    loadClusterConfig({ config: writeConfig(dir, config), dataDir: join(dir, 'data') }, dir);
   const defaults = load({});
   assert.equal(defaults.logrotateMaxSizeBytes, 256 * 1024 * 1024);
   assert.equal(defaults.logrotateRotateCount, 137);
