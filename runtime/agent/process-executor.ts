@@ -213,7 +213,9 @@ export class ProcessExecutor implements Executor {
     // The logger first: the task's stdout and stderr are the write ends of its pipes on fds 0 and 3. In a session of
     // its own, so neither a kill of the task's group nor the agent's end (kill -9) takes it down before the task.
     const logger = spawn(process.execPath, [TASK_OUTPUT_LOGGER, stdoutPath!, stderrPath!], {
-      cwd: spec.sandboxDir,
+      // Not the sandbox: the logger is no part of the task (nothing that looks for the task's processes by their
+      // working directory may take it for one).
+      cwd: '/',
       env: {},
       detached: true,
       stdio: ['pipe', 'ignore', 'ignore', 'pipe'],

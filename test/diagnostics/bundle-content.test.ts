@@ -131,6 +131,9 @@ function assertCommon(bundle: WrittenBundle, node: ClusterNode): void {
     assert.ok(entries.has(unit), `journal of ${unit}`);
     const lines = entryText(path, unit).split('\n').filter((l) => l !== '');
     assert.ok(lines.length > 0, `${unit} has lines`);
+    // A timer-triggered service before its first run (logrotate's: every two minutes) has journalled nothing yet.
+    const timerTriggered = unit.endsWith('.service') && node.units.get(unit.replace(/\.service$/, '.timer')) !== undefined;
+    if (timerTriggered && lines[0] === `(no journal entries for ${unit} in the collected window)`) continue;
     assert.match(lines[0]!, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\+00:00 ${node.hostname.replaceAll('.', '\\.')} ${unit.replace(/\.\w+$/, '')}: `));
   }
   const health = JSON.parse(entryText(path, HEALTH_FILE)) as NodeHealthResponse;
