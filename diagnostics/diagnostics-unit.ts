@@ -13,6 +13,7 @@ import type { ClusterReport } from './cluster/cluster-report.ts';
 import { DiagnosticsBundles, type DiagnosticsBundlesOptions } from './bundles/diagnostics-bundles.ts';
 import type { NodeHealthResponse, NodeIdentity } from './health/node-health.ts';
 import type { UnitSource } from './health/unit-source.ts';
+import { nodeTimers } from './health/node-timers.ts';
 import { nodeHealthPlugin } from './node/node-health-plugin.ts';
 import { nodeHealthReader } from './node/node-health-reader.ts';
 import { nodeProbes } from './probes/node-probes.ts';
@@ -75,7 +76,7 @@ export class DiagnosticsUnit {
     const interrupted = (await bundles?.recover((message) => ctx.log(message, WARNING))) ?? [];
     if (interrupted.length > 0) ctx.log(`bundles interrupted by the last stop, now Failed: ${interrupted.join(', ')}`, WARNING);
     const app = this.options.createServer((message, priority) => ctx.log(message, priority));
-    await app.register(nodeHealthPlugin, { health });
+    await app.register(nodeHealthPlugin, { health, timers: () => nodeTimers(this.options.units) });
     await app.register(clusterHealthPlugin, { source: puller });
     if (bundles) await app.register(bundles.plugin);
     try {

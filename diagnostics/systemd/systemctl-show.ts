@@ -32,6 +32,10 @@ export const SHOWN_PROPERTIES = [
   'NRestarts',
   ...WALL_TIMESTAMPS,
   ...MONOTONIC_TIMESTAMPS,
+  // A timer's (systemd prints them for timer units only, the two times formatted as wall timestamps).
+  'Unit',
+  'NextElapseUSecRealtime',
+  'LastTriggerUSec',
 ] as const;
 
 const LOAD_STATES: readonly UnitLoadState[] = ['loaded', 'not-found', 'stub', 'bad-setting', 'error', 'merged', 'masked'];
@@ -105,6 +109,9 @@ export function unitPropertiesOf(values: ReadonlyMap<string, string>): UnitPrope
     ActiveExitTimestampMonotonic: count('ActiveExitTimestampMonotonic'),
     InactiveEnterTimestampMonotonic: count('InactiveEnterTimestampMonotonic'),
     InactiveExitTimestampMonotonic: count('InactiveExitTimestampMonotonic'),
+    ...(id.endsWith('.timer') && text('Unit') !== ''
+      ? { Timer: { Unit: text('Unit'), NextElapseRealtime: wall('NextElapseUSecRealtime'), LastTrigger: wall('LastTriggerUSec') } }
+      : {}),
   };
 }
 

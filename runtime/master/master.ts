@@ -1112,8 +1112,11 @@ export class Master {
         updates.push({ ...(t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
     }
     const aware = isPartitionAware(fw);
+    let completed: Map<string, TaskRecord> | undefined;
     for (const { taskId, agentId } of tasks) {
-      const t = fw.tasks.get(taskId) ?? fw.unreachableTasks.get(taskId);
+      // A task that ended while its framework was away (the update had no one to go to) answers its end, as Mesos
+      // answers from a terminal task whose update was never acknowledged; not GONE, which would hide the failure.
+      const t = fw.tasks.get(taskId) ?? fw.unreachableTasks.get(taskId) ?? (completed ??= new Map(fw.completedTasks.map((c) => [c.id, c]))).get(taskId);
       if (t) {
         updates.push({ ...(t.latest ?? stagingStatus(t, now)), reason: 'REASON_RECONCILIATION' });
         continue;

@@ -90,6 +90,8 @@ test('recorded units parse to systemd properties: ExecMainStatus only once the m
   const timer = p.get('dcos-logrotate-master.timer')!;
   // No main process, no restarts: systemd prints neither property for a timer.
   assert.deepEqual([timer.ActiveState, timer.SubState, timer.ExecMainStatus, timer.NRestarts], ['active', 'waiting', null, 0]);
+  assert.deepEqual(timer.Timer, { Unit: 'dcos-logrotate-master.service', NextElapseRealtime: at('04:00:01'), LastTrigger: at('03:58:01') });
+  assert.equal(oneshot.Timer, undefined, 'only a timer has timer properties');
   const missing = p.get('dcos-history.service')!;
   assert.deepEqual([missing.LoadState, missing.ActiveState, missing.Description, missing.StateChangeTimestamp], ['not-found', 'inactive', 'dcos-history.service', 0]);
   const flapping = p.get('dcos-metronome.service')!;

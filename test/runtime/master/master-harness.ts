@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { Master } from '../../../runtime/master/master.ts';
 import { Registrar } from '../../../runtime/master/registrar.ts';
 import { Agent } from '../../../runtime/agent/agent.ts';
-import { SimulatedExecutor } from '../../../runtime/agent/simulated-executor.ts';
+import { SimulatedExecutor, type SimulatedTaskPlan } from '../../../runtime/agent/simulated-executor.ts';
 import { Resources } from '../../../runtime/mesos/resources.ts';
-import type { OfferView, SchedulerConnection } from '../../../runtime/mesos/scheduler-api.ts';
+import type { FrameworkInfo, OfferView, SchedulerConnection } from '../../../runtime/mesos/scheduler-api.ts';
 import type { TaskStatus } from '../../../runtime/mesos/task-status.ts';
 
 export interface Harness {
@@ -21,7 +21,7 @@ export interface Harness {
 
 export async function cluster(
   agentCount: number,
-  opts: { pingMs?: number; maxAgentAgeMs?: number; gcIntervalMs?: number } = {},
+  opts: { pingMs?: number; maxAgentAgeMs?: number; gcIntervalMs?: number; tasks?: SimulatedTaskPlan } = {},
 ): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'minidc-master-'));
   const log: Harness['log'] = [];
@@ -47,7 +47,7 @@ export async function cluster(
       resources: Resources.parse('cpus:2;mem:1024;disk:1024;ports:[31000-31010]'),
       attributes: {},
       workDir: join(dir, `agent${i}`),
-      executor: new SimulatedExecutor(),
+      executor: new SimulatedExecutor(opts.tasks ?? {}),
       master,
       version: '1.11.0',
     });
@@ -68,7 +68,7 @@ export async function cluster(
 }
 
 /** A framework that launches one task per offer until it has `want` tasks. */
-export async function framework(master: Master, want: number) {
+export async function framework(master: Master, want: number, info: Partial<FrameworkInfo> = {}) {
   const updates: TaskStatus[] = [];
   /** Executor messages received (v1 MESSAGE events). */
   const messages: { agentId: string; executorId: string; data: string }[] = [];
@@ -87,7 +87,7 @@ export async function framework(master: Master, want: number) {
     }
   };
   const conn = await master.subscribe(
-    { name: 'test', user: 'root', roles: ['*'], capabilities: ['PARTITION_AWARE'] },
+    { name: 'test', user: 'root', roles: ['*'], capabilities: ['PARTITION_AWARE'], ...info },
     {
       subscribed: () => {},
       offers: onOffers,

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { TaskStatus } from '../../../runtime/mesos/task-status.ts';
 import { cluster, framework, until } from './master-harness.ts';
 
 test('agents register with Mesos-style ids and frameworks launch tasks from offers', async () => {
@@ -72,6 +73,28 @@ test('an agent unreachable for longer than registry_max_agent_age is forgotten a
     assert.ok(!h.master.agents.has(id), 'the agent is forgotten');
     assert.equal(h.master.counters.get('master/tasks_gone'), 1);
     assert.equal(h.master.counters.activeTasks('TASK_UNREACHABLE'), 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('a task that ends while its framework is away is reconciled with its terminal state, not TASK_GONE', async () => {
+  const h = await cluster(1, { tasks: { finishAfterMs: 200, exitCode: 1 } });
+  try {
+    const fw = await framework(h.master, 1, { failoverTimeoutSecs: 60 });
+    await until('running', () => fw.updates.some((u) => u.state === 'TASK_RUNNING'));
+    const frameworkId = [...h.master.frameworks.keys()][0]!;
+    fw.conn.disconnect();
+    await until('failed on the master', () => h.master.counters.activeTasks('TASK_RUNNING') === 0);
+    assert.equal(fw.updates.some((u) => u.state === 'TASK_FAILED'), false, 'the failure happened while the framework was away');
+    const updates: TaskStatus[] = [];
+    const conn = await h.master.subscribe(
+      { id: frameworkId, name: 'test', user: 'root', roles: ['*'], capabilities: ['PARTITION_AWARE'] },
+      { subscribed: () => {}, offers: () => {}, rescind: () => {}, update: (u) => updates.push(u), error: () => {}, message: () => {} },
+    );
+    conn.reconcile([{ taskId: 't0', agentId: h.agents[0]!.id! }]);
+    await until('the reconciliation answer', () => updates.some((u) => u.taskId === 't0'));
+    assert.equal(updates.find((u) => u.taskId === 't0')?.state, 'TASK_FAILED');
   } finally {
     await h.close();
   }

@@ -1,16 +1,22 @@
 // A timer pair on one node's registry, placed from `timerServices(spec)` as the cluster places descriptors, with a
 // per-second node-cron schedule: each trigger is one oneshot run; a failed run leaves the service failed until a
-// good run; a run still going is not stacked; the first-run delay; list-timers times; stopping ends a run.
+// good run; a run still going is not stacked; the first-run delay; list-timers times (and the node's
+// /system/health/v1/timers route); stopping ends a run.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterConfig } from '../../../runtime/cluster/cluster-config.ts';
 import type { ClusterNode, NodeServiceContext } from '../../../runtime/cluster/node-service.ts';
 import type { TimerJob, TimerJobContext } from '../../../runtime/timers/timer-job.ts';
-import { timerServices, type TimerServiceSpec } from '../../../runtime/timers/timer-services.ts';
+import { timerServices, type TimerServiceSpec } from '../../../runtime/timers/timer-service.ts';
 import { UnitJournal } from '../../../runtime/units/unit-journal.ts';
 import { UnitRegistry } from '../../../runtime/units/unit-registry.ts';
 import { unitSnapshot } from '../../../runtime/units/unit-snapshot.ts';
 import { Unit, type UnitBehavior } from '../../../runtime/units/unit.ts';
+import { nodeTimers, type NodeTimer } from '../../../diagnostics/health/node-timers.ts';
+import { nodeHealth } from '../../../diagnostics/health/node-health.ts';
+import { nodeHealthPlugin } from '../../../diagnostics/node/node-health-plugin.ts';
+import { createHttpServer } from '../../../runtime/http/http-server.ts';
+import { listenHttp } from '../../../runtime/http/listen-http.ts';
 import { eventually } from '../../support/minidc-cli.ts';
 import { journalMessages, tempDataDir } from '../units/unit-fixtures.ts';
 
@@ -41,7 +47,7 @@ async function place(t: TestContext, job: TimerJob, extra: Partial<TimerServiceS
   const timer = units.get('dcos-test-job.timer')!;
   t.after(() => units.stopAll());
   await timer.start();
-  return { service, timer };
+  return { service, timer, units };
 }
 
 class CountingJob implements TimerJob {
@@ -126,4 +132,28 @@ test('an invalid schedule is refused when the pair is placed', () => {
     () => timerServices({ name: 'dcos-bad', description: 'Bad: schedule', roles: ['master'], schedule: () => 'every tuesday', create: () => new CountingJob() })[1]!.create({ cluster: { config: {} }, node: { units: new UnitRegistry() }, peer: () => undefined } as unknown as NodeServiceContext),
     /invalid schedule 'every tuesday' for dcos-bad.service/,
   );
+});
+
+test('GET /system/health/v1/timers lists the timer with next and last run and how the last run ended; health follows the run', async (t) => {
+  const job = new CountingJob();
+  job.failNext = 'upstream refused';
+  const { units } = await place(t, job);
+  const identity = { hostname: 'h', ip: '127.0.0.1', dcos_version: '', node_role: 'master', mesos_id: '', dcos_diagnostics_version: '' };
+  const app = createHttpServer();
+  await app.register(nodeHealthPlugin, { health: () => nodeHealth(units.reader(), identity), timers: () => nodeTimers(units.reader()) });
+  const { url } = await listenHttp(app, '127.0.0.1', 0);
+  t.after(() => app.close());
+  const get = async <T>(path: string): Promise<T> => (await (await fetch(`${url}/system/health/v1${path}`, { signal: AbortSignal.timeout(5_000) })).json()) as T;
+  const health = async () => (await get<{ units: { id: string; health: number }[] }>('')).units.find((u) => u.id === 'dcos-test-job.service')?.health;
+  const failed = await eventually('the failed run listed', async () => {
+    const { timers } = await get<{ timers: NodeTimer[] }>('/timers');
+    return timers[0]?.last_result === 'failed' ? timers : undefined;
+  });
+  assert.equal(failed.length, 1);
+  assert.equal(failed[0]!.unit, 'dcos-test-job.timer');
+  assert.equal(failed[0]!.activates, 'dcos-test-job.service');
+  assert.ok(Date.parse(failed[0]!.next!) > Date.parse(failed[0]!.last!));
+  assert.equal(await health(), 1, 'a failed run makes the service unhealthy');
+  await eventually('a good run listed', async () => ((await get<{ timers: NodeTimer[] }>('/timers')).timers[0]?.last_result === 'succeeded' ? true : undefined));
+  assert.equal(await health(), 0, 'healthy again after a good run');
 });

@@ -6,7 +6,7 @@
 import type { UnitBehavior, UnitContext } from '../units/unit.ts';
 import type { TimerJob } from './timer-job.ts';
 
-export class OneshotService implements UnitBehavior {
+export class OneshotUnit implements UnitBehavior {
   /** Aborts the run in progress (the timer is stopping); replaced at each run. */
   private cancel: AbortController | undefined;
 

@@ -6,7 +6,7 @@
 import type { ClusterConfig } from '../cluster/cluster-config.ts';
 import type { NodeRole } from '../cluster/endpoints-file.ts';
 import type { NodeServiceContext, NodeServiceDescriptor } from '../cluster/node-service.ts';
-import { OneshotService } from './oneshot-service.ts';
+import { OneshotUnit } from './oneshot-unit.ts';
 import type { TimerJob } from './timer-job.ts';
 import { TimerUnit } from './timer-unit.ts';
 
@@ -41,7 +41,7 @@ export function timerServices(spec: TimerServiceSpec): NodeServiceDescriptor[] {
       after: spec.after ?? [],
       endpoints: [],
       triggeredBy: { timer, runTimeoutMs: spec.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS },
-      create: (ctx) => new OneshotService(spec.create(ctx)),
+      create: (ctx) => new OneshotUnit(spec.create(ctx)),
     },
     {
       unit: timer,
@@ -56,7 +56,7 @@ export function timerServices(spec: TimerServiceSpec): NodeServiceDescriptor[] {
           schedule: spec.schedule(ctx.cluster.config),
           service,
           serviceUnit: () => ctx.node.units.get(service),
-          ...(oneshot instanceof OneshotService ? { abortRun: (reason: string) => oneshot.abort(reason) } : {}),
+          ...(oneshot instanceof OneshotUnit ? { abortRun: (reason: string) => oneshot.abort(reason) } : {}),
           ...(firstDelayMs === undefined ? {} : { firstDelayMs }),
         });
       },
