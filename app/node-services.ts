@@ -7,7 +7,7 @@ import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
 import { diagnosticsService, diagnosticsSocketService } from './diagnostics-service.ts';
 import { telegrafService } from './telegraf-service.ts';
-import { timerServices } from '../runtime/timers/timer-services.ts';
+import { timerServices } from '../runtime/timers/timer-service.ts';
 import { logrotateAgentService, logrotateMasterService } from '../runtime/timers/logrotate/logrotate-service.ts';
 
 export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [

@@ -5,7 +5,7 @@
  */
 import type { NodeServiceContext } from '../../cluster/node-service.ts';
 import type { ClusterConfig } from '../../cluster/cluster-config.ts';
-import type { TimerServiceSpec } from '../timer-services.ts';
+import type { TimerServiceSpec } from '../timer-service.ts';
 import { logrotateJob } from './logrotate-job.ts';
 import { nodeLogs } from './node-logs.ts';
 
