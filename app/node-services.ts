@@ -5,16 +5,22 @@
  */
 import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
-import { diagnosticsService, diagnosticsSocketService } from './diagnostics-service.ts';
-import { telegrafService } from './telegraf-service.ts';
-import { timerServices } from '../runtime/timers/timer-service.ts';
+import { dnsWatchdogSpec } from '../runtime/timers/dns/dns-watchdog-service.ts';
+import { genResolvconfSpec } from '../runtime/timers/dns/gen-resolvconf-service.ts';
 import { logrotateAgentService, logrotateMasterService } from '../runtime/timers/logrotate/logrotate-service.ts';
+import { timerServices } from '../runtime/timers/timer-service.ts';
+import { diagnosticsService, diagnosticsSocketService } from './diagnostics-service.ts';
+import { historyService } from './history-service.ts';
+import { telegrafService } from './telegraf-service.ts';
 
 export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [
   ...RUNTIME_SERVICES,
   telegrafService,
   diagnosticsSocketService,
   diagnosticsService,
+  historyService,
+  ...timerServices(dnsWatchdogSpec),
+  ...timerServices(genResolvconfSpec),
   ...timerServices(logrotateMasterService),
   ...timerServices(logrotateAgentService),
 ];

@@ -42,6 +42,11 @@ export async function fetchJson(url: string, options: HttpSourceOptions = {}): P
 
 /** GETs `url` and returns its body as UTF-8 text, under the same timeout and size limit. */
 export async function fetchText(url: string, options: HttpSourceOptions = {}): Promise<string> {
+  return (await fetchBody(url, options)).toString('utf8');
+}
+
+/** GETs `url` and returns its body's bytes, under the same timeout and size limit. */
+export async function fetchBody(url: string, options: HttpSourceOptions = {}): Promise<Buffer> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
@@ -66,7 +71,7 @@ export async function fetchText(url: string, options: HttpSourceOptions = {}): P
   }
   const tooLarge = () => new HttpSourceError(url, 'too-large', `response larger than the ${maxBytes}-byte limit`);
   try {
-    return (await readBodyCapped(response, maxBytes, tooLarge)).toString('utf8');
+    return await readBodyCapped(response, maxBytes, tooLarge);
   } catch (err) {
     throw err instanceof HttpSourceError ? err : failure(err);
   }

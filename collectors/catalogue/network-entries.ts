@@ -42,6 +42,7 @@ export const DNS_FORWARDER_ENTRIES: readonly CatalogueEntry[] = [
   }),
   snapshotEntry(F, 'gauge', 'dns/records/<zone>', 'Records the forwarder answers itself, by zone.', { dottedName: 'minidc.dns.records' }),
   ...dnsTcpEntries(F, 'dns'),
+  snapshotEntry(F, 'counter', 'dns/watchdog_restarts', 'Restarts of the forwarder by dcos-spartan-watchdog after ready.spartan went unanswered.'),
 ];
 
 const L = ['l4lb'] as const;

@@ -13,6 +13,7 @@ import type { NodeServiceContext, NodeServiceDescriptor } from '../cluster/node-
 import { createHttpServer } from '../http/http-server.ts';
 import { MESOS_API_VERSION } from '../mesos/json/build-info.ts';
 import { MASTER_UNIT } from '../master/master-service.ts';
+import { resolvConfPath } from '../timers/dns/gen-resolvconf-service.ts';
 import type { UnitBehavior } from '../units/unit.ts';
 import type { UnitLog } from '../units/unit-log.ts';
 import { Agent } from './agent.ts';
@@ -53,7 +54,10 @@ function agentBehavior({ cluster, node, nodeDir, port, publish }: NodeServiceCon
   // Executors log into whichever run of the unit is current (tasks outlive a unit restart).
   let current: UnitLog | undefined;
   const log: UnitLog = (m, priority) => current?.(m, priority);
-  const executor: Executor = config.executor === 'simulated' ? new SimulatedExecutor({ log }) : new ProcessExecutor({ log });
+  const executor: Executor =
+    config.executor === 'simulated'
+      ? new SimulatedExecutor({ log })
+      : new ProcessExecutor({ log, resolvConfPath: resolvConfPath(nodeDir), dnsForwarder: () => node.endpoints.dns_forwarder });
   cluster.addExecutor(executor);
   const agent = new Agent({
     hostname: node.hostname,

@@ -5,7 +5,7 @@
  * (task-output-logger.mjs) that writes the sandbox files, so they can be rotated while the task runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chown, mkdir, open } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, open } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,10 @@ export interface ProcessExecutorOptions extends ExecutorOptions {
   passwdPath?: string;
   /** How often re-attached task processes (not our children, so no exit event) are checked. Default 500 ms. */
   reattachedPollMs?: number;
+  /** The node's resolv.conf (dcos-gen-resolvconf writes it): copied into each sandbox at launch, named by RESOLV_CONF. */
+  resolvConfPath?: string;
+  /** The node's DNS forwarder (`ip:port`), given to tasks as MINIDC_DNS: resolv.conf cannot name a port but 53. */
+  dnsForwarder?: () => string | undefined;
 }
 
 interface ProcessTask {
@@ -72,6 +76,8 @@ export class ProcessExecutor implements Executor {
   private readonly defaultGraceMs: number;
   private readonly passwdPath: string | undefined;
   private readonly reattachedPollMs: number;
+  private readonly resolvConfPath: string | undefined;
+  private readonly dnsForwarder: (() => string | undefined) | undefined;
   private reattachedWatch: NodeJS.Timeout | undefined;
 
   constructor(options: ProcessExecutorOptions = {}) {
@@ -82,6 +88,8 @@ export class ProcessExecutor implements Executor {
     this.defaultGraceMs = options.defaultKillGracePeriodMs ?? DEFAULT_KILL_GRACE_PERIOD_MS;
     this.passwdPath = options.passwdPath;
     this.reattachedPollMs = options.reattachedPollMs ?? 500;
+    this.resolvConfPath = options.resolvConfPath;
+    this.dnsForwarder = options.dnsForwarder;
   }
 
   /** Pid (= process group id) of a live task once spawned. */
@@ -192,15 +200,36 @@ export class ProcessExecutor implements Executor {
       if (t.killRequested) return this.killedBeforeLaunch(t);
       reporter.report('TASK_STARTING', { source: 'SOURCE_EXECUTOR' });
 
+      const dnsEnv = await this.sandboxDns(spec.sandboxDir);
       const logs = await createLogs(spec.sandboxDir, user);
       if (t.killRequested) return this.killedBeforeLaunch(t);
-      this.spawn(t, logs, user);
+      this.spawn(t, logs, user, dnsEnv);
     } catch (e) {
       this.launchFailed(t, e);
     }
   }
 
-  private spawn(t: ProcessTask, [stdoutPath, stderrPath]: string[], user: SystemUser | undefined): void {
+  /** MINIDC_DNS, and RESOLV_CONF naming the node's resolv.conf as of this launch, copied into the sandbox. */
+  private async sandboxDns(sandboxDir: string): Promise<Record<string, string>> {
+    const env: Record<string, string> = {};
+    const forwarder = this.dnsForwarder?.();
+    if (forwarder !== undefined) env.MINIDC_DNS = forwarder;
+    if (this.resolvConfPath === undefined) return env;
+    const copy = join(sandboxDir, 'resolv.conf');
+    try {
+      await copyFile(this.resolvConfPath, copy);
+    } catch (err) {
+      // Not written yet (gen-resolvconf has not run): the task goes without, as it would without the timer.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return env;
+      throw err;
+    }
+    // Readable by a task running as another user.
+    await chmod(copy, 0o644);
+    env.RESOLV_CONF = copy;
+    return env;
+  }
+
+  private spawn(t: ProcessTask, [stdoutPath, stderrPath]: string[], user: SystemUser | undefined, dnsEnv: Record<string, string>): void {
     const { spec, reporter } = t;
     const { command } = spec;
     // Mesos: with shell, `arguments` are ignored; without, they are the whole argv including argv[0].
@@ -208,7 +237,7 @@ export class ProcessExecutor implements Executor {
     const file = shell ? '/bin/sh' : command.value;
     const args = shell ? ['-c', command.value] : (command.arguments ?? []).slice(1);
     const argv0 = shell ? 'sh' : (command.arguments?.[0] ?? command.value);
-    const env = taskEnvironment(spec, { PATH: this.inheritedEnv.PATH, HOME: user?.home ?? this.inheritedEnv.HOME });
+    const env = { ...taskEnvironment(spec, { PATH: this.inheritedEnv.PATH, HOME: user?.home ?? this.inheritedEnv.HOME }), ...dnsEnv };
 
     // The logger first: the task's stdout and stderr are the write ends of its pipes on fds 0 and 3. In a session of
     // its own, so neither a kill of the task's group nor the agent's end (kill -9) takes it down before the task.

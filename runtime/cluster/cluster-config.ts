@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { resolve } from 'node:path';
-import { validate as validateCron } from 'node-cron';
 import { parseDuration } from '../time/duration.ts';
 import { Resources } from '../mesos/resources.ts';
 import { RECOVER_MODES, type RecoverMode } from '../agent/agent.ts';
 import { DEFAULT_LAUNCH_TOKEN_REFRESH_INTERVAL_MS, DEFAULT_LAUNCH_TOKENS } from '../marathon/launch-tokens.ts';
+import { validate as isCronExpression } from 'node-cron';
 
 export type PortMode = 'standard' | 'ephemeral';
 export type ExecutorKind = 'process' | 'simulated';
@@ -59,6 +59,16 @@ export interface ClusterConfig {
   diagnosticsBundleTimeoutMs: number;
   /** A new bundle is refused (507) while the bundle filesystem has less free than this, bytes. */
   diagnosticsMinFreeDiskBytes: number;
+  /** How long dcos-history keeps its 1-minute samples (at least an hour: `/history/hour` must be whole), ms. */
+  historyRetentionMs: number;
+  /** dcos-spartan-watchdog.timer's node-cron schedule. */
+  dnsWatchdogSchedule: string;
+  /** No watchdog run before this long after its timer starts (DC/OS's ExecStartPre=/bin/sleep 60), ms. */
+  dnsWatchdogDelayMs: number;
+  /** dcos-gen-resolvconf.timer's node-cron schedule. */
+  genResolvconfSchedule: string;
+  /** `search` domains of the resolv.conf dcos-gen-resolvconf writes (DC/OS's `dns_search`); empty: no search line. */
+  dnsSearch: string[];
   /** A log is rotated once it reaches this many bytes (`logrotate_max_size_mb`, MiB, fractions allowed). */
   logrotateMaxSizeBytes: number;
   /** Rotations kept per log (`.1`, `.2.gz` … `.N.gz`). */
@@ -105,6 +115,11 @@ const KEYS = [
   'diagnostics_bundle_retention',
   'diagnostics_bundle_timeout',
   'diagnostics_min_free_disk_mb',
+  'history_retention',
+  'dns_watchdog_schedule',
+  'dns_watchdog_delay',
+  'gen_resolvconf_schedule',
+  'dns_search',
   'logrotate_max_size_mb',
   'logrotate_rotate_count',
   'logrotate_max_files',
@@ -195,6 +210,24 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     throw new ConfigError(`config: 'agent_recover' must be ${RECOVER_MODES.map((m) => `'${m}'`).join(' or ')}, not '${recover}'`);
   const taskPorts = file.task_ports === undefined ? undefined : readTaskPorts(file.task_ports);
 
+  const cronSchedule = (key: string, fallback: string): string => {
+    const text = str(key, fallback);
+    if (!isCronExpression(text)) throw new ConfigError(`config: '${key}' must be a cron expression such as "*/5 * * * *", not '${text}'`);
+    return text;
+  };
+  const dnsWatchdogDelay = str('dns_watchdog_delay', '60secs');
+  let dnsWatchdogDelayMs: number;
+  try {
+    dnsWatchdogDelayMs = parseDuration(dnsWatchdogDelay);
+    if (!(dnsWatchdogDelayMs >= 0)) throw new Error('must not be negative');
+  } catch (err) {
+    throw new ConfigError(`config: 'dns_watchdog_delay': ${(err as Error).message}`);
+  }
+  const dnsSearch = file.dns_search ?? '';
+  const searchDomains = typeof dnsSearch === 'string' ? dnsSearch.split(/\s+/).filter((d) => d !== '') : [];
+  if (typeof dnsSearch !== 'string' || !searchDomains.every((d) => /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(d)))
+    throw new ConfigError("config: 'dns_search' must be domains separated by spaces, such as \"corp.example.com example.com\"");
+
   const config: ClusterConfig = {
     clusterName: str('cluster_name', 'minidc'),
     dataDir: resolve(cwd, flags.dataDir ?? str('data_dir', '.minidc')),
@@ -219,11 +252,17 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     diagnosticsBundleRetention: positiveInteger('diagnostics_bundle_retention', 10),
     diagnosticsBundleTimeoutMs: duration('diagnostics_bundle_timeout', '30mins'),
     diagnosticsMinFreeDiskBytes: wholeNumber('diagnostics_min_free_disk_mb', 100) * 1024 * 1024,
+    historyRetentionMs: duration('history_retention', '24hrs'),
+    dnsWatchdogSchedule: cronSchedule('dns_watchdog_schedule', '*/5 * * * *'),
+    dnsWatchdogDelayMs,
+    genResolvconfSchedule: cronSchedule('gen_resolvconf_schedule', '* * * * *'),
+    dnsSearch: searchDomains,
     logrotateMaxSizeBytes: readSizeMb('logrotate_max_size_mb', file.logrotate_max_size_mb, 256),
     logrotateRotateCount: positiveInteger('logrotate_rotate_count', 137),
     logrotateMaxFiles: positiveInteger('logrotate_max_files', 162),
-    logrotateSchedule: readCron('logrotate_schedule', file.logrotate_schedule, '*/2 * * * *'),
+    logrotateSchedule: cronSchedule('logrotate_schedule', '*/2 * * * *'),
   };
+  if (config.historyRetentionMs < 3_600_000) throw new ConfigError("config: 'history_retention' must be at least 1hrs");
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
   if (dup !== undefined) throw new ConfigError(`config: two nodes share the address ${dup}`);
@@ -236,14 +275,6 @@ function readSizeMb(key: string, raw: unknown, fallback: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1_000_000)
     throw new ConfigError(`config: '${key}' must be a number of MiB above 0 and at most 1000000 (fractions allowed)`);
   return Math.max(1, Math.round(v * 1024 * 1024));
-}
-
-/** A node-cron expression (five fields, or six with seconds first). */
-function readCron(key: string, raw: unknown, fallback: string): string {
-  const v = raw ?? fallback;
-  if (typeof v !== 'string' || !validateCron(v))
-    throw new ConfigError(`config: '${key}' must be a cron expression such as "${fallback}"`);
-  return v;
 }
 
 /** `task_ports`: Mesos range text of ports (e.g. `[31000-32000]`), nothing else. */

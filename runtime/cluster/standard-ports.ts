@@ -15,4 +15,6 @@ export const STANDARD_PORTS = {
   /** dcos-diagnostics' `/system/health/v1`: DC/OS's 1050 on masters; agents (61001 behind Admin Router in DC/OS) 61050. */
   diagnosticsMaster: 1050,
   diagnosticsAgent: 61050,
+  /** dcos-history's port (DC/OS bound it on 127.0.0.1 behind Admin Router; minidc on the master's address). */
+  history: 15055,
 } as const;

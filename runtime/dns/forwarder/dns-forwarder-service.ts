@@ -6,6 +6,7 @@ import { HttpBinding } from '../../cluster/http-binding.ts';
 import type { NodeServiceDescriptor } from '../../cluster/node-service.ts';
 import { createHttpServer } from '../../http/http-server.ts';
 import { L4LB_UNIT } from '../../l4lb/l4lb-service.ts';
+import type { UnitBehavior } from '../../units/unit.ts';
 import { MESOS_DNS_UNIT } from '../mesos-dns/mesos-dns-service.ts';
 import { hostNameservers } from '../mesos-dns/mesos-dns-config.ts';
 import { DnsForwarder } from './dns-forwarder.ts';
@@ -14,6 +15,16 @@ import type { VipNameSource } from './vip-name-source.ts';
 
 export const DNS_FORWARDER_UNIT = 'dcos-spartan.service';
 
+/** The forwarder's unit behaviour, as the node's DNS watchdog finds it (its peer). */
+export interface DnsForwarderBehavior extends UnitBehavior {
+  /** The watchdog is restarting this forwarder: `dns/watchdog_restarts` in its metrics, counted across restarts. */
+  countWatchdogRestart(): void;
+}
+
+export function isDnsForwarderBehavior(behavior: UnitBehavior | undefined): behavior is DnsForwarderBehavior {
+  return behavior !== undefined && 'countWatchdogRestart' in behavior;
+}
+
 export const dnsForwarderService: NodeServiceDescriptor = {
   unit: DNS_FORWARDER_UNIT,
   description: 'DNS Forwarder (Spartan): forwards DNS requests to multiple DNS servers',
@@ -21,13 +32,20 @@ export const dnsForwarderService: NodeServiceDescriptor = {
   // Mesos-DNS's address is read at start; the VIP layer is read per query, so it need not be up first.
   after: [MESOS_DNS_UNIT],
   endpoints: ['dns_forwarder', 'dns_forwarder_api'],
-  create: ({ cluster, node, port, publish, peer }) => {
+  create: ({ cluster, node, port, publish, peer }): DnsForwarderBehavior => {
     const { config } = cluster;
     let forwarder: DnsForwarder | undefined;
+    let watchdogRestarts = 0;
     let dnsPort = port('dnsForwarder');
     const http = new HttpBinding(node.ip, port('dnsForwarderApi'), async (options) => {
       const app = createHttpServer(options);
-      await app.register(forwarderHttpApi, { metrics: () => forwarder?.metricsSnapshot() });
+      await app.register(forwarderHttpApi, {
+        metrics: () => forwarder && { ...forwarder.metricsSnapshot(), 'dns/watchdog_restarts': watchdogRestarts },
+        setHung: (hung) => {
+          forwarder?.setHung(hung);
+          return forwarder !== undefined;
+        },
+      });
       return app;
     });
     // This node's VIP layer, asked lazily: it is placed on the node after this unit.
@@ -67,6 +85,7 @@ export const dnsForwarderService: NodeServiceDescriptor = {
         await forwarder?.stop();
         forwarder = undefined;
       },
+      countWatchdogRestart: () => void watchdogRestarts++,
     };
   },
 };

@@ -59,6 +59,8 @@ export class DnsForwarder {
   private lifetime = new AbortController();
   private readonly maxInFlight: number;
   private inFlight = 0;
+  /** The test fault (`POST /v1/fault`): a hung forwarder stays bound but answers nothing, as a wedged one would. */
+  private hung = false;
 
   constructor(private readonly opts: DnsForwarderOptions) {
     const parse = (list: readonly string[]) => list.map((u) => parseUpstream(u));
@@ -95,12 +97,22 @@ export class DnsForwarder {
     this.mesosResolvers = resolvers.map((u) => parseUpstream(u));
   }
 
+  /** Hangs (or un-hangs) the forwarder: queries still arrive but get no reply. A restart builds a forwarder that answers. */
+  setHung(hung: boolean): void {
+    this.hung = hung;
+  }
+
+  get isHung(): boolean {
+    return this.hung;
+  }
+
   /** Flat `{"dns/…": number}` (forwarder-metrics.ts). */
   metricsSnapshot(): ForwarderMetricsSnapshot {
     return this.metrics.snapshot(this.race.failures, this.zones.recordCounts(), this.server.counters());
   }
 
-  private handle(query: DnsQuery, transport: Transport): Buffer | Promise<Buffer> {
+  private handle(query: DnsQuery, transport: Transport): Buffer | null | Promise<Buffer> {
+    if (this.hung) return null;
     const started = performance.now();
     const route = this.router.route(query.key);
     if (route.kind === 'internal') {

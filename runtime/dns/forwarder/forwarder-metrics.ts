@@ -22,6 +22,8 @@ export const FORWARDER_METRIC_KEYS = [
   'dns/tcp/closed_deadline',
   'dns/tcp/closed_idle',
   'dns/tcp/evicted',
+  /** Restarts by the node's DNS watchdog; kept by the forwarder's unit (dns-forwarder-service.ts), which outlives them. */
+  'dns/watchdog_restarts',
 ] as const;
 
 export type ForwarderMetricKey = (typeof FORWARDER_METRIC_KEYS)[number];
