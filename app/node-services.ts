@@ -7,6 +7,7 @@ import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
 import { dnsWatchdogSpec } from '../runtime/timers/dns/dns-watchdog-service.ts';
 import { genResolvconfSpec } from '../runtime/timers/dns/gen-resolvconf-service.ts';
+import { logrotateAgentService, logrotateMasterService } from '../runtime/timers/logrotate/logrotate-service.ts';
 import { timerServices } from '../runtime/timers/timer-service.ts';
 import { signalService } from '../signal/signal-service.ts';
 import { diagnosticsService, diagnosticsSocketService } from './diagnostics-service.ts';
@@ -22,4 +23,6 @@ export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [
   ...timerServices(dnsWatchdogSpec),
   ...timerServices(genResolvconfSpec),
   ...timerServices(signalService),
+  ...timerServices(logrotateMasterService),
+  ...timerServices(logrotateAgentService),
 ];

@@ -1,13 +1,17 @@
 /**
  * Runs tasks as real processes, like Mesos's command executor under the POSIX launcher: each task gets a sandbox
  * directory (its cwd, holding `stdout` and `stderr`), runs in its own process group, and is killed group-wide with
- * SIGTERM, then SIGKILL after the grace period.
+ * SIGTERM, then SIGKILL after the grace period. Its output goes through pipes to a task output logger process
+ * (task-output-logger.mjs) that writes the sandbox files, so they can be rotated while the task runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, copyFile, mkdir, open, type FileHandle } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, open } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { logTaskError, type Executor, type ExecutorOptions } from './executor.ts';
 import { signalProcess, signalProcessGroup } from './process-group.ts';
 import { isRunning, type ProcessIdentity } from './process-identity.ts';
@@ -50,7 +54,17 @@ interface ProcessTask {
   sigkillAt?: number;
   /** Set for a task re-attached after an agent restart: watched by pid and start time instead of an exit event. */
   reattached?: ProcessIdentity;
+  /** The task output logger, and its exit: everything the task wrote is in the files then. */
+  logger?: ChildProcess;
+  outputWritten?: Promise<unknown>;
 }
+
+const TASK_OUTPUT_LOGGER = fileURLToPath(new URL('./task-output-logger.mjs', import.meta.url));
+/**
+ * How long a terminal status waits for the output logger after the task's group is killed. It ends at once unless
+ * something outside the group (a process that called setsid) still holds the pipes; the status must not wait on it.
+ */
+const OUTPUT_DRAIN_MAX_MS = 1000;
 
 export class ProcessExecutor implements Executor {
   private readonly tasks = new Map<string, ProcessTask>();
@@ -187,14 +201,9 @@ export class ProcessExecutor implements Executor {
       reporter.report('TASK_STARTING', { source: 'SOURCE_EXECUTOR' });
 
       const dnsEnv = await this.sandboxDns(spec.sandboxDir);
-      const logs = await openLogs(spec.sandboxDir, user);
-      try {
-        if (t.killRequested) return this.killedBeforeLaunch(t);
-        this.spawn(t, logs, user, dnsEnv);
-      } finally {
-        // The child holds its own copies of the descriptors.
-        await Promise.all(logs.map((f) => f.close().catch(() => undefined)));
-      }
+      const logs = await createLogs(spec.sandboxDir, user);
+      if (t.killRequested) return this.killedBeforeLaunch(t);
+      this.spawn(t, logs, user, dnsEnv);
     } catch (e) {
       this.launchFailed(t, e);
     }
@@ -220,7 +229,7 @@ export class ProcessExecutor implements Executor {
     return env;
   }
 
-  private spawn(t: ProcessTask, [stdout, stderr]: FileHandle[], user: SystemUser | undefined, dnsEnv: Record<string, string>): void {
+  private spawn(t: ProcessTask, [stdoutPath, stderrPath]: string[], user: SystemUser | undefined, dnsEnv: Record<string, string>): void {
     const { spec, reporter } = t;
     const { command } = spec;
     // Mesos: with shell, `arguments` are ignored; without, they are the whole argv including argv[0].
@@ -230,16 +239,37 @@ export class ProcessExecutor implements Executor {
     const argv0 = shell ? 'sh' : (command.arguments?.[0] ?? command.value);
     const env = { ...taskEnvironment(spec, { PATH: this.inheritedEnv.PATH, HOME: user?.home ?? this.inheritedEnv.HOME }), ...dnsEnv };
 
-    const child = spawn(file, args, {
-      argv0,
-      cwd: spec.sandboxDir,
-      env,
-      // Its own session and process group, so signals to -pid reach everything the task forks.
+    // The logger first: the task's stdout and stderr are the write ends of its pipes on fds 0 and 3. In a session of
+    // its own, so neither a kill of the task's group nor the agent's end (kill -9) takes it down before the task.
+    const logger = spawn(process.execPath, [TASK_OUTPUT_LOGGER, stdoutPath!, stderrPath!], {
+      // Not the sandbox: the logger is no part of the task (nothing that looks for the task's processes by their
+      // working directory may take it for one).
+      cwd: '/',
+      env: {},
       detached: true,
-      stdio: ['ignore', stdout!.fd, stderr!.fd],
-      uid: user?.uid,
-      gid: user?.gid,
+      stdio: ['pipe', 'ignore', 'ignore', 'pipe'],
     });
+    logger.on('error', t.onError);
+    t.logger = logger;
+    t.outputWritten = new Promise((resolve) => logger.once('exit', resolve));
+    const [toStdout, toStderr] = [logger.stdin!, logger.stdio[3] as Socket];
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, {
+        argv0,
+        cwd: spec.sandboxDir,
+        env,
+        // Its own session and process group, so signals to -pid reach everything the task forks.
+        detached: true,
+        stdio: ['ignore', toStdout, toStderr],
+        uid: user?.uid,
+        gid: user?.gid,
+      });
+    } finally {
+      // The task holds its own copies; the logger sees the end of its output once the task's are closed.
+      toStdout.destroy();
+      toStderr.destroy();
+    }
     t.child = child;
     // Kept for the child's lifetime: a later 'error' (e.g. from kill) must not become an uncaught exception.
     child.on('error', (e) => (t.pid === undefined ? this.launchFailed(t, e) : t.onError(e)));
@@ -258,6 +288,19 @@ export class ProcessExecutor implements Executor {
     // The container ends with its main process: whatever it left running in its group goes too.
     this.signalGroup(t, 'SIGKILL');
     this.forget(t);
+    // With the group gone the pipes close, and the logger exits once the last of the output is in the files.
+    const written = t.outputWritten ?? Promise.resolve();
+    const drained = new AbortController();
+    const cap = delay(OUTPUT_DRAIN_MAX_MS, undefined, { signal: drained.signal }).catch(() => undefined);
+    void Promise.race([written, cap]).then(() => {
+      drained.abort();
+      // A logger still fed by an escaped process must not keep the agent's process alive.
+      t.logger?.unref();
+      this.reportExit(t, code, signal);
+    });
+  }
+
+  private reportExit(t: ProcessTask, code: number | null, signal: NodeJS.Signals | null): void {
     const message = `Command ${describeExit(code, signal)}`;
     if (t.killRequested) t.reporter.report('TASK_KILLED', { message, source: 'SOURCE_EXECUTOR' });
     else if (code === 0) t.reporter.report('TASK_FINISHED', { message, source: 'SOURCE_EXECUTOR' });
@@ -343,18 +386,15 @@ function currentUserName(): string | undefined {
   }
 }
 
-/** Opens (appending, as Mesos does across executor restarts) the sandbox's stdout and stderr files. */
-async function openLogs(sandboxDir: string, user: SystemUser | undefined): Promise<FileHandle[]> {
-  const handles: FileHandle[] = [];
-  try {
-    for (const name of ['stdout', 'stderr']) {
-      const path = join(sandboxDir, name);
-      handles.push(await open(path, 'a'));
-      if (user) await chown(path, user.uid, user.gid);
-    }
-    return handles;
-  } catch (e) {
-    await Promise.all(handles.map((f) => f.close().catch(() => undefined)));
-    throw e;
+/**
+ * Creates the sandbox's stdout and stderr files (kept if they exist: output is appended, as Mesos does across
+ * executor restarts), owned by the task's user; returns their paths.
+ */
+async function createLogs(sandboxDir: string, user: SystemUser | undefined): Promise<string[]> {
+  const paths = ['stdout', 'stderr'].map((name) => join(sandboxDir, name));
+  for (const path of paths) {
+    await (await open(path, 'a')).close();
+    if (user) await chown(path, user.uid, user.gid);
   }
+  return paths;
 }

@@ -75,6 +75,14 @@ export interface ClusterConfig {
   signalEndpoint?: string;
   /** When dcos-signal.timer triggers a run: a node-cron expression (6 fields: with seconds). */
   signalSchedule: string;
+  /** A log is rotated once it reaches this many bytes (`logrotate_max_size_mb`, MiB, fractions allowed). */
+  logrotateMaxSizeBytes: number;
+  /** Rotations kept per log (`.1`, `.2.gz` … `.N.gz`). */
+  logrotateRotateCount: number;
+  /** Files per log folder at most; the oldest rotations beyond it are removed. */
+  logrotateMaxFiles: number;
+  /** node-cron expression of the logrotate timers. */
+  logrotateSchedule: string;
 }
 
 export class ConfigError extends Error {}
@@ -121,6 +129,10 @@ const KEYS = [
   'telemetry_enabled',
   'signal_endpoint',
   'signal_schedule',
+  'logrotate_max_size_mb',
+  'logrotate_rotate_count',
+  'logrotate_max_files',
+  'logrotate_schedule',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -260,6 +272,10 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     telemetryEnabled,
     ...(signalEndpoint === undefined ? {} : { signalEndpoint }),
     signalSchedule: cronSchedule('signal_schedule', '0 * * * *'),
+    logrotateMaxSizeBytes: readSizeMb('logrotate_max_size_mb', file.logrotate_max_size_mb, 256),
+    logrotateRotateCount: positiveInteger('logrotate_rotate_count', 137),
+    logrotateMaxFiles: positiveInteger('logrotate_max_files', 162),
+    logrotateSchedule: cronSchedule('logrotate_schedule', '*/2 * * * *'),
   };
   if (config.historyRetentionMs < 3_600_000) throw new ConfigError("config: 'history_retention' must be at least 1hrs");
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
@@ -280,6 +296,14 @@ function readHttpUrl(key: string, raw: unknown): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(problem);
   return raw;
+}
+
+/** A size in MiB, fractions allowed (a test wants a log rotated after a few KB), as whole bytes (at least 1). */
+function readSizeMb(key: string, raw: unknown, fallback: number): number {
+  const v = raw ?? fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 1_000_000)
+    throw new ConfigError(`config: '${key}' must be a number of MiB above 0 and at most 1000000 (fractions allowed)`);
+  return Math.max(1, Math.round(v * 1024 * 1024));
 }
 
 /** `task_ports`: Mesos range text of ports (e.g. `[31000-32000]`), nothing else. */

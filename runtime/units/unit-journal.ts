@@ -6,11 +6,17 @@
  * returns the line survives a crash of this process; a crash mid-write can tear at most that last line, and readers
  * skip a torn line. Pass `fsync: true` to also survive a crash of the machine, at the cost of a disk flush per line.
  *
+ * Rotation (runtime/timers/logrotate) renames the live file to `<unit>.log.1` and calls `reopen()` in the same turn
+ * of the event loop, so every line lands in exactly one file. Reads cover the rotated files too (`.1`, `.2.gz`, …,
+ * see runtime/storage/log-rotations.ts), oldest first.
+ *
  * The journal records what it is given; callers keep secrets out by never logging environments or credentials.
  */
 import { closeSync, createReadStream, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { listRotations } from '../storage/log-rotations.ts';
 import type { Clock } from '../time/clock.ts';
 import { systemTime } from '../time/system-time.ts';
 import { assertUnitName } from './unit-name.ts';
@@ -68,8 +74,8 @@ export class UnitJournal {
   /** The file does not end in a newline (a torn last line): the next append must start a fresh line. */
   private tornEnding = false;
   private tail: JournalEntry[] = [];
-  /** Whether the file holds entries older than `tail[0]`; while it does not, the tail alone answers every read. */
-  private olderInFile = false;
+  /** Whether the files (live or rotated) hold entries older than `tail[0]`; while not, the tail answers every read. */
+  private olderOnDisk = false;
 
   constructor(options: UnitJournalOptions) {
     assertUnitName(options.unit);
@@ -108,17 +114,26 @@ export class UnitJournal {
       throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
     const fromTail = since === undefined ? this.tail : this.tail.filter((e) => e.ts >= since);
     const tailSuffices =
-      !this.olderInFile ||
+      !this.olderOnDisk ||
       (limit !== undefined && fromTail.length >= limit) ||
-      // Older entries in the file are older than the tail's first, which is already before `since`.
+      // Older entries on disk are older than the tail's first, which is already before `since`.
       (since !== undefined && this.tail[0] !== undefined && this.tail[0].ts < since);
     const matching = tailSuffices ? fromTail : await this.readFile(since, limit);
     return limit === undefined ? [...matching] : matching.slice(Math.max(0, matching.length - limit));
   }
 
   /**
-   * Releases the file. A later `append` opens it again, so this doubles as "reopen" after the file was rotated.
+   * After the live file was renamed away (log rotation): later lines go to a fresh file at `path`. The rotator calls
+   * it in the same turn as the rename; appends are synchronous, so none can fall between the two. (Checking the
+   * file's inode against the path's at each append instead would cost two syscalls a line and still leave a window
+   * between the check and the write.)
    */
+  reopen(): void {
+    this.close();
+    this.open();
+  }
+
+  /** Releases the file. A later `append` opens it again. */
   close(): void {
     if (this.fd === undefined) return;
     closeSync(this.fd);
@@ -139,7 +154,7 @@ export class UnitJournal {
     // Trimming only when the tail doubles keeps appends O(1) amortised.
     if (this.tail.length >= 2 * this.tailSize) {
       this.tail = this.tail.slice(this.tail.length - this.tailSize);
-      this.olderInFile = true;
+      this.olderOnDisk = true;
     }
   }
 
@@ -161,21 +176,82 @@ export class UnitJournal {
     if (pos > 0) lines.shift(); // begins mid-line
     const entries = lines.map(parseEntry).filter((e): e is JournalEntry => e !== undefined);
     this.tail = entries.slice(Math.max(0, entries.length - this.tailSize));
-    this.olderInFile = pos > 0 || this.tail.length < entries.length;
+    this.olderOnDisk = pos > 0 || this.tail.length < entries.length || listRotations(this.path).length > 0;
   }
 
+  /** Reads the live file, then the rotations newest first, until `limit` entries or an entry before `since`. */
   private async readFile(since: string | undefined, limit: number | undefined): Promise<JournalEntry[]> {
-    const out: JournalEntry[] = [];
-    const lines = createInterface({ input: createReadStream(this.path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const line of lines) {
-      const entry = parseEntry(line);
-      if (!entry || (since !== undefined && entry.ts < since)) continue;
-      out.push(entry);
-      // Keep memory bounded by the limit while streaming a long file.
-      if (limit !== undefined && out.length >= 2 * limit + 1024) out.splice(0, out.length - limit);
+    const files = openJournalFiles(this.path);
+    const newestFirst: JournalEntry[][] = [];
+    let count = 0;
+    try {
+      for (const file of files) {
+        const { entries, olderSeen } = await readEntries(file, since, limit);
+        newestFirst.push(entries);
+        count += entries.length;
+        // Entries are in time order across the files: past `since` or the limit, older files add nothing.
+        if (olderSeen || (limit !== undefined && count >= limit)) break;
+      }
+    } finally {
+      for (const file of files) closeSync(file.fd);
     }
-    return out;
+    return newestFirst.reverse().flat();
   }
+}
+
+interface OpenJournalFile {
+  readonly fd: number;
+  readonly compressed: boolean;
+}
+
+/**
+ * The live file and its rotations, newest first, all opened in one turn: a rotation renaming files meanwhile then
+ * cannot make a read see one file twice or miss one (an open file keeps its content whatever its name becomes).
+ */
+function openJournalFiles(path: string): OpenJournalFile[] {
+  const files: OpenJournalFile[] = [];
+  try {
+    for (const { path: p, compressed } of [{ path, compressed: false }, ...listRotations(path)]) {
+      try {
+        files.push({ fd: openSync(p, 'r'), compressed });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    return files;
+  } catch (err) {
+    for (const file of files) closeSync(file.fd);
+    throw err;
+  }
+}
+
+/** One file's entries at or after `since`, the newest `limit` of them at most; `olderSeen`: some were before `since`. */
+async function readEntries(
+  file: OpenJournalFile,
+  since: string | undefined,
+  limit: number | undefined,
+): Promise<{ entries: JournalEntry[]; olderSeen: boolean }> {
+  const raw = createReadStream('', { fd: file.fd, autoClose: false, start: 0 });
+  let input: NodeJS.ReadableStream = raw;
+  if (file.compressed) {
+    const gunzip = createGunzip();
+    raw.on('error', (err) => gunzip.destroy(err));
+    input = raw.pipe(gunzip);
+  }
+  const entries: JournalEntry[] = [];
+  let olderSeen = false;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+    const entry = parseEntry(line);
+    if (!entry) continue;
+    if (since !== undefined && entry.ts < since) {
+      olderSeen = true;
+      continue;
+    }
+    entries.push(entry);
+    // Keep memory bounded by the limit while streaming a long file.
+    if (limit !== undefined && entries.length >= 2 * limit + 1024) entries.splice(0, entries.length - limit);
+  }
+  return { entries: limit === undefined ? entries : entries.slice(Math.max(0, entries.length - limit)), olderSeen };
 }
 
 function byteAt(fd: number, position: number): number {
