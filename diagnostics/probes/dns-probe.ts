@@ -1,5 +1,5 @@
 /** A probe that a DNS server at `host:port` answers an A query for `name` with at least one address. */
-import { Resolver } from 'node:dns/promises';
+import { lookupA } from '../../runtime/dns/dns-lookup.ts';
 import type { Probe } from './probe.ts';
 
 export function dnsProbe(unit: string, server: string, name: string): Probe {
@@ -7,19 +7,12 @@ export function dnsProbe(unit: string, server: string, name: string): Probe {
     unit,
     what: `${name} at ${server}`,
     check: async (signal) => {
-      // One try, no retries: the probe's own timeout bounds the wait; cancel() ends the query when it fires.
-      const resolver = new Resolver({ timeout: 1000, tries: 1 });
-      resolver.setServers([server]);
-      const cancel = () => resolver.cancel();
-      signal.addEventListener('abort', cancel, { once: true });
+      // One try, no retries: the probe's own timeout bounds the wait; the lookup is cancelled when it fires.
       try {
-        const addresses = await resolver.resolve4(name);
-        if (addresses.length === 0) throw new Error('no addresses');
+        await lookupA(server, name, { signal });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         throw new Error(code ?? (err as Error).message);
-      } finally {
-        signal.removeEventListener('abort', cancel);
       }
     },
   };
