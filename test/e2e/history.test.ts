@@ -6,7 +6,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -83,12 +84,21 @@ test('kill -9 while polling: the file passes integrity_check, and a restart resu
     db.close();
   }
 
+  // Down for three poll periods at least: an outage shorter than a period misses no poll, and a warm restart takes
+  // under a second.
+  await delay(6_000);
   await start();
   // `{}` for the time minidc was down, then polls again. (Not "polls, gap, polls": on a slow restart the polls from
   // before the kill have left the 60 s window by the time two new ones are in.)
+  let seen = '';
   await eventually('polls after the restart', async () => {
     const entries = await minute();
+    // p: a poll with slaves, g: a `{}` slot — what the window looked like, for the failure message.
+    seen = entries.map((e) => (e.slaves === undefined ? 'g' : 'p')).join('');
     const gap = entries.findIndex((e) => e.slaves === undefined);
     return gap >= 0 && entries.slice(gap + 1).filter((e) => e.slaves !== undefined).length >= 2 ? entries : undefined;
-  }, 90_000);
+  }, 90_000).catch(async (err: Error) => {
+    const journal = await readFile(join(dir, 'data', 'nodes', endpoints.nodes[0]!.ip, 'journal', 'dcos-history.service.log'), 'utf8').catch(() => '');
+    throw new Error(`${err.message}; last /history/minute: ${seen}; the unit's journal:\n${journal.split('\n').slice(-15).join('\n')}`);
+  });
 });
