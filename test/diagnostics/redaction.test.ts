@@ -67,17 +67,19 @@ test('bytes that are not UTF-8 pass unchanged', async () => {
   assert.deepEqual(await out, bytes);
 });
 
-test('secretsFrom takes secret-named config keys at any depth and environment variables, 4 bytes or longer', () => {
+test('secretsFrom takes secret-named config keys at any depth, environment variables, and the passwords of URLs with credentials, 4 bytes or longer', () => {
   const config = {
     cluster_name: 'minidc',
     nested: { zk_password: 'zk-pass-1', list: [{ api_key: 'k-123456' }] },
     credentials: { principal: 'ops-principal', secret: 'cred-secret' },
     auth_token: 'abc',
     authentication_timeout: 3000,
+    signal_endpoint: 'https://reporter:s3gment-key@segment.example/v1/batch',
+    mesos_url: 'http://127.0.0.1:5050',
   };
-  const env = { PATH: '/usr/bin', MY_API_TOKEN: 'env-token-9', GITHUB_AUTH: 'gh-1234', SHORT_SECRET: 'xy' };
+  const env = { PATH: '/usr/bin', MY_API_TOKEN: 'env-token-9', GITHUB_AUTH: 'gh-1234', SHORT_SECRET: 'xy', HTTPS_PROXY: 'http://me:pr%40xy@proxy:3128' };
   assert.deepEqual(
     secretsFrom(config, env, ['explicit-1']).sort(),
-    ['cred-secret', 'env-token-9', 'explicit-1', 'gh-1234', 'k-123456', 'ops-principal', 'zk-pass-1'].sort(),
+    ['cred-secret', 'env-token-9', 'explicit-1', 'gh-1234', 'k-123456', 'ops-principal', 'zk-pass-1', 's3gment-key', 'reporter:s3gment-key', 'pr%40xy', 'me:pr%40xy', 'pr@xy', 'me:pr@xy'].sort(),
   );
 });

@@ -33,6 +33,10 @@ export function secretsFrom(config: object, env: NodeJS.ProcessEnv, explicit: re
     }
   };
   const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      urlCredentials(value).forEach(take);
+      return;
+    }
     if (typeof value !== 'object' || value === null) return;
     for (const [key, v] of Object.entries(value)) {
       if (SECRET_NAME.test(key)) take(v);
@@ -40,9 +44,25 @@ export function secretsFrom(config: object, env: NodeJS.ProcessEnv, explicit: re
     }
   };
   walk(config);
-  for (const [name, value] of Object.entries(env)) if (SECRET_NAME.test(name)) take(value);
+  for (const [name, value] of Object.entries(env)) {
+    if (SECRET_NAME.test(name)) take(value);
+    else if (value !== undefined) walk(value);
+  }
   for (const value of explicit) take(value);
   return [...found];
+}
+
+/**
+ * The password of a URL with credentials (`https://user:pass@host/…`, e.g. a `signal_endpoint`) and its
+ * `user:pass` pair, encoded and decoded: whatever the key is called, the URL carries a secret.
+ */
+function urlCredentials(text: string): string[] {
+  if (!text.includes('@') || !URL.canParse(text)) return [];
+  const url = new URL(text);
+  if (url.password === '') return [];
+  // As written (percent-encoded) and as meant, since a dump may show either.
+  const password = decodeURIComponent(url.password);
+  return [url.password, `${url.username}:${url.password}`, password, `${decodeURIComponent(url.username)}:${password}`];
 }
 
 /**
