@@ -22,6 +22,8 @@ export interface TimerServiceSpec {
   schedule(config: ClusterConfig): string;
   /** No trigger before this long after the timer starts. */
   firstDelayMs?(config: ClusterConfig): number;
+  /** Trigger once when the timer starts too, not only on the schedule (systemd's OnActiveSec=0). */
+  readonly runAtStart?: boolean;
   /** A run still going after this fails (TimeoutStartSec). Default 5 min. */
   readonly runTimeoutMs?: number;
   /** The job, built once per node. */
@@ -58,6 +60,7 @@ export function timerServices(spec: TimerServiceSpec): NodeServiceDescriptor[] {
           serviceUnit: () => ctx.node.units.get(service),
           ...(oneshot instanceof OneshotUnit ? { abortRun: (reason: string) => oneshot.abort(reason) } : {}),
           ...(firstDelayMs === undefined ? {} : { firstDelayMs }),
+          ...(spec.runAtStart ? { runAtStart: true } : {}),
         });
       },
     },

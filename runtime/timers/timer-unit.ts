@@ -2,7 +2,7 @@
  * The `.timer` half of a timer pair: a node-cron schedule that starts its service at each trigger, as systemd's
  * timer units do. Active/waiting while scheduled. A trigger while the last run is still going is skipped, not
  * stacked (journalled and counted); a trigger within `firstDelayMs` of the timer's start is skipped (systemd's
- * OnBootSec, and the watchdog's `sleep 60`). `systemctl list-timers`' columns are its `timerProperties`.
+ * OnBootSec, and the watchdog's `sleep 60`); `runAtStart` triggers once at start as well (OnActiveSec=0). `systemctl list-timers`' columns are its `timerProperties`.
  */
 import { createTask, validate, type ScheduledTask } from 'node-cron';
 import type { Clock } from '../time/clock.ts';
@@ -21,6 +21,8 @@ export interface TimerUnitOptions {
   /** Called when the timer stops, to end a run in progress. */
   abortRun?: (reason: string) => void;
   firstDelayMs?: number;
+  /** Also trigger once as soon as the timer starts (systemd's OnActiveSec=0), e.g. so a node has a file from the start. */
+  runAtStart?: boolean;
   clock?: Pick<Clock, 'wallMs'>;
 }
 
@@ -59,6 +61,7 @@ export class TimerUnit implements UnitBehavior {
       },
     });
     await this.task.start();
+    if (this.options.runAtStart) this.trigger(ctx);
     const next = this.nextElapseMs();
     ctx.log(`Schedule '${this.options.schedule}' for ${this.options.service}; next run ${next === 0 ? 'never' : new Date(next).toISOString()}.`);
   }

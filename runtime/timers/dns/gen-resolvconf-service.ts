@@ -20,6 +20,8 @@ export const genResolvconfSpec: TimerServiceSpec = {
   roles: ['master', 'agent', 'agent_public'],
   after: [DNS_FORWARDER_UNIT],
   schedule: (config) => config.genResolvconfSchedule,
+  // Tasks launched before the first whole minute would otherwise get no resolv.conf of the cluster's.
+  runAtStart: true,
   runTimeoutMs: 30_000,
   create: ({ cluster, node, nodeDir }) =>
     new GenResolvConf({

@@ -116,6 +116,14 @@ test('no trigger within the first delay; next and last run times are in the unit
   assert.ok(last !== null && Date.parse(last) >= before + 3_000, `last run ${last} not before the delay`);
 });
 
+test('runAtStart: one run as the timer starts, before its schedule first fires', async (t) => {
+  const job = new CountingJob();
+  // Once a year: only the start itself can trigger a run during this test.
+  const { service, timer } = await place(t, job, { schedule: () => '0 0 1 1 *', runAtStart: true });
+  await eventually('the run at start', async () => (job.runs === 1 && service.activeState === 'inactive' ? true : undefined));
+  assert.ok(unitSnapshot(timer).timer!.last !== null, 'the run at start is the last trigger');
+});
+
 test('stopping the timer tells a run in progress to give up; the run ends failed with that reason', async (t) => {
   const job = new CountingJob();
   job.hold = new Promise(() => undefined);
