@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createServer, type IncomingMessage } from 'node:http';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { NODE_SERVICES } from '../../app/node-services.ts';
 import { Cluster, type ClusterNode } from '../../runtime/cluster/cluster.ts';
@@ -43,6 +43,13 @@ before(async () => {
   const configFile = join(dir, 'config.json');
   await writeFile(configFile, JSON.stringify({ sample_app: false, diagnostics_pull_interval: '1hrs' }));
   const config = loadClusterConfig({ config: configFile, dataDir: join(dir, 'data'), ports: 'ephemeral', agents: '1', publicAgents: '0' });
+  // What logrotate leaves beside a journal from an earlier run: `.1` plain, `.2.gz` compressed, both holding a secret.
+  const journal = join(dir, 'data', 'nodes', config.agents[0]!.ip, 'journal', 'dcos-minuteman.service.log');
+  await mkdir(dirname(journal), { recursive: true });
+  const entry = (minutesAgo: number, message: string) =>
+    `${JSON.stringify({ ts: new Date(Date.now() - minutesAgo * 60_000).toISOString(), unit: 'dcos-minuteman.service', priority: 6, message })}\n`;
+  await writeFile(`${journal}.2.gz`, gzipSync(entry(60, `rotated two ${CONFIG_SECRET}`)));
+  await writeFile(`${journal}.1`, entry(30, `rotated one ${ENV_SECRET}`));
   cluster = new Cluster(config, NODE_SERVICES);
   await cluster.start();
   await cluster.writeEndpoints();
@@ -197,13 +204,16 @@ test('a master node: journals, health, dumps named by the real ports, commands; 
 });
 
 test('an agent node: its Mesos dumps, the sample app’s sandbox stdout, rotated journals; no empty file, no secret', async () => {
-  // What logrotate will leave beside a journal: `.1` plain, `.2.gz` compressed, both holding a secret.
-  const journal = join(cluster.nodeDir(nodeOf('agent')), 'journal', 'dcos-minuteman.service.log');
-  await writeFile(`${journal}.1`, `{"message":"rotated one ${ENV_SECRET}"}\n`);
-  await writeFile(`${journal}.2.gz`, gzipSync(`{"message":"rotated two ${CONFIG_SECRET}"}\n`));
   const { node: agent, bundle } = await cleanBundleOf('agent');
-  assert.equal(entryText(bundle.path, 'dcos-minuteman.service.log.1'), '{"message":"rotated one [REDACTED]"}\n');
-  assert.equal(entryText(bundle.path, 'dcos-minuteman.service.log.2'), '{"message":"rotated two [REDACTED]"}\n');
+  // The rotated journals' entries (planted before the cluster started) are in the unit's journal file, oldest
+  // first, each once; the rotated files themselves are not copied again beside it.
+  const minuteman = entryText(bundle.path, 'dcos-minuteman.service');
+  const lines = minuteman.split('\n');
+  const two = lines.findIndex((l) => l.endsWith('dcos-minuteman: rotated two [REDACTED]'));
+  const one = lines.findIndex((l) => l.endsWith('dcos-minuteman: rotated one [REDACTED]'));
+  assert.ok(two >= 0 && one > two, minuteman);
+  assert.equal(minuteman.split('rotated one').length, 2, 'the .1 entry once');
+  assert.ok(![...bundle.entries.keys()].some((n) => /\.log\.\d/.test(n)), [...bundle.entries.keys()].join(' '));
   assertDumps(bundle, agent, 'mesos', ['/state', '/flags', '/metrics/snapshot', '/containers']);
   const sampleStdout = [...bundle.entries.keys()].filter((n) => /^sandboxes\/sample\/sample\.[0-9a-f-]{36}\/stdout$/.test(n));
   assert.equal(sampleStdout.length, 3, [...bundle.entries.keys()].join(' '));
