@@ -1,15 +1,16 @@
 /**
- * The logs of bench:diagnostics' bundle phase: for each node a directory of unit journals' rotated files as a
- * node's log dir holds them (`<unit>.1`, `<unit>.2`), written once. Lines are
+ * The logs of bench:diagnostics' bundle phase: for each node the journals of five units as logrotate leaves them
+ * (`journal/<unit>.log.2`, `.log.1`: entries of the last day, the live file empty), written once. Messages are
  * Mesos agent glog lines, each different (times, task and executor ids, container ids, ports), so they compress as
- * real logs do rather than as repeated text. A `UnitSource` per node serves those files to the real bundle
- * content: the journal collector reads the rotated files from beside the journal's path.
+ * real logs do rather than as repeated text. A `UnitSource` per node reads (and streams) them through the real
+ * UnitJournal, as a node's unit registry does, so the bundle's journal collector formats every entry of the window.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import type { UnitSource } from '../../diagnostics/health/unit-source.ts';
+import { UnitJournal, type JournalEntry } from '../../runtime/units/unit-journal.ts';
 
 export const BUNDLE_UNITS = ['dcos-mesos-slave.service', 'dcos-marathon.service', 'dcos-mesos-dns.service', 'dcos-net.service', 'dcos-telegraf.service'];
 /** Rotated files per unit. */
@@ -44,7 +45,7 @@ class Rng {
   }
 }
 
-async function writeLogFile(path: string, bytes: number, seed: number, startMs: number): Promise<void> {
+async function writeLogFile(path: string, unit: string, bytes: number, seed: number, startMs: number): Promise<void> {
   const rng = new Rng(seed);
   const out = createWriteStream(path);
   let written = 0;
@@ -54,9 +55,9 @@ async function writeLogFile(path: string, bytes: number, seed: number, startMs: 
     let size = 0;
     while (size < 256 * 1024 && written + size < bytes) {
       at += rng.int(40);
-      const d = new Date(at);
-      const clock = d.toISOString().slice(11, 23);
-      const line = `I1207 ${clock}${String(rng.int(1000)).padStart(3, '0')} ${3000 + rng.int(2000)} ${TEMPLATES[rng.int(TEMPLATES.length)]!(rng)}\n`;
+      const ts = new Date(at).toISOString();
+      const message = `I1207 ${ts.slice(11, 23)}${String(rng.int(1000)).padStart(3, '0')} ${3000 + rng.int(2000)} ${TEMPLATES[rng.int(TEMPLATES.length)]!(rng)}`;
+      const line = `${JSON.stringify({ ts, unit, priority: 6, message })}\n`;
       lines.push(line);
       size += line.length;
     }
@@ -67,25 +68,44 @@ async function writeLogFile(path: string, bytes: number, seed: number, startMs: 
   await once(out, 'close');
 }
 
-/** Writes every node's logs under `dir/<ip>/`: `bytesPerNode` in all, in ROTATIONS rotated files per unit. */
+/**
+ * Writes every node's journals under `dir/<ip>/journal/`: `bytesPerNode` in all, in ROTATIONS rotated files per
+ * unit, the oldest starting 23 h ago (inside the bundle's 24 h window); each file's entries are a few hours apart
+ * from the next file's, older ones in higher numbers.
+ */
 export async function writeBundleLogs(dir: string, ips: readonly string[], bytesPerNode: number): Promise<void> {
   const perFile = Math.ceil(bytesPerNode / (BUNDLE_UNITS.length * ROTATIONS));
+  const hour = 3_600_000;
   let seed = 1;
   for (const ip of ips) {
-    await mkdir(join(dir, ip), { recursive: true });
+    const journal = join(dir, ip, 'journal');
+    await mkdir(journal, { recursive: true });
     await Promise.all(
-      BUNDLE_UNITS.flatMap((unit) => [
-        ...Array.from({ length: ROTATIONS }, (_, k) => writeLogFile(join(dir, ip, `${unit}.${k + 1}`), perFile, seed++, Date.UTC(2026, 11, 6 - k))),
-      ]),
+      BUNDLE_UNITS.flatMap((unit) =>
+        Array.from({ length: ROTATIONS }, (_, k) =>
+          writeLogFile(join(journal, `${unit}.log.${k + 1}`), unit, perFile, seed++, Date.now() - (23 - (ROTATIONS - 1 - k) * 8) * hour),
+        ),
+      ),
     );
   }
 }
 
-/** The node's units as the bundle content reads them: journals at `dir/<ip>/<unit>`, no current entries. */
+const record = (e: JournalEntry) => ({ priority: e.priority, timestamp: Date.parse(e.ts), message: e.message });
+
+/** The node's units as the bundle content reads them: each journal through a UnitJournal over `dir/<ip>`. */
 export function bundleLogUnits(dir: string, ip: string): UnitSource {
+  const journals = new Map(BUNDLE_UNITS.map((unit) => [unit, new UnitJournal({ dataDir: join(dir, ip), unit })]));
   return {
     unitNames: () => [...BUNDLE_UNITS],
     properties: () => undefined,
-    readJournal: async (unit) => ({ path: join(dir, ip, unit), entries: [] }),
+    readJournal: async (unit, query = {}) => {
+      const journal = journals.get(unit)!;
+      const entries = await journal.read(query.since === undefined ? {} : { since: new Date(query.since) });
+      return { path: journal.path, entries: entries.map(record) };
+    },
+    streamJournal: (unit, query = {}) =>
+      (async function* records() {
+        for await (const batch of journals.get(unit)!.stream(query.since === undefined ? {} : { since: new Date(query.since) })) yield batch.map(record);
+      })(),
   };
 }

@@ -15,7 +15,7 @@
 import { closeSync, createReadStream, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { listRotations } from '../storage/log-rotations.ts';
 import type { Clock } from '../time/clock.ts';
 import { systemTime } from '../time/system-time.ts';
@@ -123,6 +123,26 @@ export class UnitJournal {
   }
 
   /**
+   * The entries at or after `since`, oldest first, in batches (one per chunk read: a promise per entry would cost
+   * more than parsing it), read file by file as the caller consumes them: a day of a busy
+   * unit (rotations included) is never held in memory, as `read` holds its answer. The files are opened in one turn,
+   * as for `read`, so a rotation meanwhile cannot make the stream miss or repeat an entry.
+   */
+  async *stream(options: Pick<JournalReadOptions, 'since'> = {}): AsyncGenerator<JournalEntry[]> {
+    const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
+    const files = openJournalFiles(this.path).reverse();
+    try {
+      for (const file of files)
+        for await (const batch of fileEntries(file)) {
+          const kept = since === undefined ? batch : batch.filter((e) => e.ts >= since);
+          if (kept.length > 0) yield kept;
+        }
+    } finally {
+      for (const file of files) closeSync(file.fd);
+    }
+  }
+
+  /**
    * After the live file was renamed away (log rotation): later lines go to a fresh file at `path`. The rotator calls
    * it in the same turn as the rename; appends are synchronous, so none can fall between the two. (Checking the
    * file's inode against the path's at each append instead would cost two syscalls a line and still leave a window
@@ -225,32 +245,49 @@ function openJournalFiles(path: string): OpenJournalFile[] {
   }
 }
 
-/** One file's entries at or after `since`, the newest `limit` of them at most; `olderSeen`: some were before `since`. */
-async function readEntries(
-  file: OpenJournalFile,
-  since: string | undefined,
-  limit: number | undefined,
-): Promise<{ entries: JournalEntry[]; olderSeen: boolean }> {
-  const raw = createReadStream('', { fd: file.fd, autoClose: false, start: 0 });
+/**
+ * One file's entries in the order written, streamed in one batch per chunk read (a `.gz` rotation decompressed);
+ * torn or foreign lines skipped.
+ */
+async function* fileEntries(file: OpenJournalFile): AsyncGenerator<JournalEntry[]> {
+  const raw = createReadStream('', { fd: file.fd, autoClose: false, start: 0, highWaterMark: READ_CHUNK });
   let input: NodeJS.ReadableStream = raw;
   if (file.compressed) {
     const gunzip = createGunzip();
     raw.on('error', (err) => gunzip.destroy(err));
     input = raw.pipe(gunzip);
   }
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  const parse = (lines: string[]): JournalEntry[] => lines.map(parseEntry).filter((e): e is JournalEntry => e !== undefined);
+  for await (const chunk of input) {
+    const lines = (carry + decoder.write(chunk as Buffer)).split('\n');
+    carry = lines.pop()!;
+    const batch = parse(lines);
+    if (batch.length > 0) yield batch;
+  }
+  const last = parse([carry + decoder.end()]);
+  if (last.length > 0) yield last;
+}
+
+/** One file's entries at or after `since`, the newest `limit` of them at most; `olderSeen`: some were before `since`. */
+async function readEntries(
+  file: OpenJournalFile,
+  since: string | undefined,
+  limit: number | undefined,
+): Promise<{ entries: JournalEntry[]; olderSeen: boolean }> {
   const entries: JournalEntry[] = [];
   let olderSeen = false;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    const entry = parseEntry(line);
-    if (!entry) continue;
-    if (since !== undefined && entry.ts < since) {
-      olderSeen = true;
-      continue;
+  for await (const batch of fileEntries(file))
+    for (const entry of batch) {
+      if (since !== undefined && entry.ts < since) {
+        olderSeen = true;
+        continue;
+      }
+      entries.push(entry);
+      // Keep memory bounded by the limit while streaming a long file.
+      if (limit !== undefined && entries.length >= 2 * limit + 1024) entries.splice(0, entries.length - limit);
     }
-    entries.push(entry);
-    // Keep memory bounded by the limit while streaming a long file.
-    if (limit !== undefined && entries.length >= 2 * limit + 1024) entries.splice(0, entries.length - limit);
-  }
   return { entries: limit === undefined ? entries : entries.slice(Math.max(0, entries.length - limit)), olderSeen };
 }
 

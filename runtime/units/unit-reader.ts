@@ -92,6 +92,11 @@ export interface UnitReader {
   properties(unit: string): UnitProperties | undefined;
   /** Rejects with an Error naming the unit if the node does not have it. */
   readJournal(unit: string, query?: UnitJournalQuery): Promise<UnitJournalExcerpt>;
+  /**
+   * The entries at or after `since`, oldest first, in batches, streamed rather than held (a bundle reads a whole day
+   * of every unit). Throws an Error naming the unit if the node does not have it.
+   */
+  streamJournal?(unit: string, query?: Pick<UnitJournalQuery, 'since'>): AsyncIterable<readonly UnitJournalRecord[]>;
   /** Every state change of any unit on the node, from now on. */
   subscribe(listener: UnitStateListener): void;
   unsubscribe(listener: UnitStateListener): void;

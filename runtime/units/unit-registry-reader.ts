@@ -11,6 +11,7 @@ import type {
   UnitActiveState,
   UnitJournalExcerpt,
   UnitJournalQuery,
+  UnitJournalRecord,
   UnitLoadState,
   UnitReader,
   UnitStateListener,
@@ -52,6 +53,14 @@ export function unitRegistryReader(registry: UnitRegistry): UnitReader {
         ...(tail === undefined ? {} : { limit: tail }),
       });
       return { path: unit.journal.path, entries: entries.map(journalRecord) };
+    },
+    streamJournal: (name: string, query: Pick<UnitJournalQuery, 'since'> = {}): AsyncIterable<UnitJournalRecord[]> => {
+      const unit = unitOrThrow(name);
+      const { since } = query;
+      if (since !== undefined && !Number.isFinite(since)) throw new RangeError(`since must be wall-clock ms, got ${since}`);
+      return (async function* records() {
+        for await (const batch of unit.journal.stream(since === undefined ? {} : { since: new Date(since) })) yield batch.map(journalRecord);
+      })();
     },
     subscribe: (listener: UnitStateListener) => {
       if (forwarders.has(listener)) return;

@@ -57,3 +57,21 @@ test("the UnitReader's readJournal sees the rotated entries, as diagnostics and 
   assert.deepEqual(messages(excerpt.entries), ['m2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
   assert.deepEqual(excerpt.entries.map((e) => e.timestamp), [2, 3, 4, 5, 6, 7, 8].map((s) => START + s * 1000));
 });
+
+test("the UnitReader's streamJournal streams the rotated entries and the live ones oldest first, in batches, since a time", NO_HANG, async (t) => {
+  const journal = await rotatedJournal(tempDataDir(t), 2);
+  journal.append(PRIORITY.info, 'm9');
+  const registry = new UnitRegistry();
+  registry.add(new Unit({ name: UNIT, description: 'Mesos Master: test', behavior: new FakeComponent(), journal }));
+  t.after(() => journal.close());
+  const streamed = async (since?: number) => {
+    const batches: string[][] = [];
+    for await (const batch of registry.reader().streamJournal!(UNIT, since === undefined ? {} : { since })) batches.push(messages(batch));
+    return batches;
+  };
+  const all = await streamed();
+  assert.deepEqual(all.flat(), ['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9']);
+  assert.ok(all.length >= 4 && all.every((b) => b.length > 0), `one batch or more per file, none empty: ${JSON.stringify(all)}`);
+  assert.deepEqual((await streamed(START + 4000)).flat(), ['m4', 'm5', 'm6', 'm7', 'm8', 'm9']);
+  assert.throws(() => registry.reader().streamJournal!('dcos-nope.service'), /dcos-nope\.service/);
+});

@@ -132,5 +132,5 @@ test('journal reads: every entry, since a wall-clock time, the last N, and the f
 test('the reader is read-only: no start, stop or append reachable through it', () => {
   const reader = new UnitRegistry().reader();
   assert.ok(Object.isFrozen(reader));
-  assert.deepEqual(Object.keys(reader).sort(), ['properties', 'readJournal', 'subscribe', 'unitNames', 'unsubscribe']);
+  assert.deepEqual(Object.keys(reader).sort(), ['properties', 'readJournal', 'streamJournal', 'subscribe', 'unitNames', 'unsubscribe']);
 });
