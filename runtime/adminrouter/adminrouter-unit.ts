@@ -53,8 +53,9 @@ export class AdminRouterUnit implements UnitBehavior, ReloadableAdminRouter {
 
   async start(ctx: UnitContext): Promise<void> {
     const { flavour, upstreams, auth, timeouts } = this.options;
-    // Bodies stream through the proxied locations unparsed; the limit is for what Admin Router parses itself (login).
-    const app = createHttpServer({ onInternalError: journalInternalErrors(ctx.log) });
+    // Bodies stream through the proxied locations unparsed (the body limit is for what Admin Router parses itself:
+    // login); a large upload may take minutes, while headers still have to arrive within the usual 10 s.
+    const app = createHttpServer({ onInternalError: journalInternalErrors(ctx.log), requestTimeoutMs: 10 * 60_000 });
     if (flavour === 'master') await app.register(masterLocations, { upstreams, agents: this.agents, ...(auth ? { auth } : {}), ...(timeouts ? { timeouts } : {}) });
     else await app.register(agentLocations, { upstreams, ...(timeouts ? { timeouts } : {}) });
     try {
