@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { AdminRouterUnit } from '../runtime/adminrouter/adminrouter-unit.ts';
+import { AdminRouter } from '../runtime/adminrouter/adminrouter.ts';
 import { createHttpServer } from '../runtime/http/http-server.ts';
 import { listenHttp } from '../runtime/http/listen-http.ts';
 import { masterHttpPlugin } from '../runtime/master/http/master-http-plugin.ts';
@@ -56,14 +56,12 @@ const bundleServer = http.createServer(async (req, res) => {
 await new Promise<void>((resolve) => bundleServer.listen(0, '127.0.0.1', resolve));
 const diagnostics = `http://127.0.0.1:${(bundleServer.address() as AddressInfo).port}`;
 
-const router = new AdminRouterUnit({
+const router = new AdminRouter({
   flavour: 'master',
-  host: '127.0.0.1',
-  port: 0,
   upstreams: { endpoint: (name) => (name === 'diagnostics' ? diagnostics : undefined), leadingMaster: () => master.url, agents: () => [] },
 });
-await router.start({ unit: 'dcos-adminrouter.service', signal: new AbortController().signal, log: () => undefined, fail: () => undefined, exit: () => undefined });
-const ar = router.url!;
+const routerApp = await router.server();
+const { url: ar } = await listenHttp(routerApp, '127.0.0.1', 0);
 
 console.log(`minidc bench:adminrouter — ${new Date().toISOString().slice(0, 10)}, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
 console.log(`master: 100 simulated agents, ${sim.running.size} running tasks; ${CLIENTS} keep-alive clients for ${SECONDS} s per way`);
@@ -95,7 +93,7 @@ for (const [way, url] of [['direct', `${diagnostics}${bundle}`], ['through Admin
 }
 console.log(`ratio: ${(throughputs[1]! / throughputs[0]!).toFixed(2)}× direct (target ≥ 0.9×)`);
 
-await router.stop();
+await routerApp.close();
 bundleServer.close();
 await masterApp.close();
 await sim.close();

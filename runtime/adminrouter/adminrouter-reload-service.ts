@@ -5,7 +5,7 @@
 import type { TimerServiceSpec } from '../timers/timer-service.ts';
 import { AdminRouterReload } from './adminrouter-reload.ts';
 import { ADMINROUTER_UNIT } from './adminrouter-service.ts';
-import type { ReloadableAdminRouter } from './adminrouter-unit.ts';
+import type { ReloadableAdminRouter } from './adminrouter.ts';
 
 export const adminrouterReloadSpec: TimerServiceSpec = {
   name: 'dcos-adminrouter-reload',

@@ -5,7 +5,7 @@
  */
 import type { TimerJob, TimerJobContext } from '../timers/timer-job.ts';
 import { PRIORITY } from '../units/unit-journal.ts';
-import type { AdminRouterTable } from './adminrouter-unit.ts';
+import type { AdminRouterTable } from './adminrouter.ts';
 
 export class AdminRouterReload implements TimerJob {
   /** `reload` is the node's Admin Router's (undefined when the node runs none). */

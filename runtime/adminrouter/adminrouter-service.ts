@@ -4,12 +4,13 @@
  * the nodes' published endpoints, read at each request; `/mesos/` follows the elected master. The master's starts
  * without auth (DC/OS's `adminrouter_auth_enabled: false`) unless a descriptor is built with one.
  */
+import { HttpBinding } from '../cluster/http-binding.ts';
 import type { ClusterNode, NodeServiceContext, NodeServiceDescriptor } from '../cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../cluster/runtime-services.ts';
 import type { AdminRouterAuth } from './adminrouter-auth.ts';
 import type { AdminRouterUpstreams } from './adminrouter-upstreams.ts';
 import type { UnitBehavior } from '../units/unit.ts';
-import { AdminRouterUnit, type ReloadableAdminRouter } from './adminrouter-unit.ts';
+import { AdminRouter, type ReloadableAdminRouter } from './adminrouter.ts';
 
 export const ADMINROUTER_UNIT = 'dcos-adminrouter.service';
 export const ADMINROUTER_AGENT_UNIT = 'dcos-adminrouter-agent.service';
@@ -31,19 +32,16 @@ function clusterUpstreams({ cluster, node }: NodeServiceContext): AdminRouterUps
 function adminRouter(ctx: NodeServiceContext, flavour: 'master' | 'agent', auth?: AdminRouterAuth): UnitBehavior & ReloadableAdminRouter {
   const { config } = ctx.cluster;
   const configured = flavour === 'master' ? config.adminrouterMasterPort : config.adminrouterAgentPort;
-  const router = new AdminRouterUnit({
-    flavour,
-    host: ctx.node.ip,
-    port: configured ?? ctx.port(flavour === 'master' ? 'adminrouterMaster' : 'adminrouterAgent'),
-    upstreams: clusterUpstreams(ctx),
-    ...(auth ? { auth } : {}),
-  });
+  const router = new AdminRouter({ flavour, upstreams: clusterUpstreams(ctx), ...(auth ? { auth } : {}) });
+  const port = configured ?? ctx.port(flavour === 'master' ? 'adminrouterMaster' : 'adminrouterAgent');
+  const http = new HttpBinding(ctx.node.ip, port, (options) => router.server(options));
   return {
     start: async (unitCtx) => {
-      await router.start(unitCtx);
-      ctx.publish('adminrouter', router.url!);
+      const url = await http.open(unitCtx.log);
+      ctx.publish('adminrouter', url);
+      unitCtx.log(`${router.description} on ${url}`);
     },
-    stop: () => router.stop(),
+    stop: () => http.close(),
     reload: () => router.reload(),
   };
 }

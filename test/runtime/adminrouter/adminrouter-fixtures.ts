@@ -1,13 +1,13 @@
-// Test doubles for Admin Router: upstreams that answer with what they received, and an Admin Router unit on an
-// OS-chosen port with a journal the test can read.
+// Test doubles for Admin Router: upstreams that answer with what they received, and an Admin Router on an
+// OS-chosen port.
 import type { TestContext } from 'node:test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AdminRouterAuth } from '../../../runtime/adminrouter/adminrouter-auth.ts';
 import type { AdminRouterUpstreams, AgentAddress } from '../../../runtime/adminrouter/adminrouter-upstreams.ts';
-import { AdminRouterUnit } from '../../../runtime/adminrouter/adminrouter-unit.ts';
+import { AdminRouter } from '../../../runtime/adminrouter/adminrouter.ts';
+import { listenHttp } from '../../../runtime/http/listen-http.ts';
 import type { ProxyTimeouts } from '../../../runtime/adminrouter/proxy-location.ts';
-import type { UnitContext } from '../../../runtime/units/unit.ts';
 
 export const NO_HANG = { timeout: 60_000 };
 
@@ -57,29 +57,18 @@ export class FakeUpstreams implements AdminRouterUpstreams {
   }
 }
 
-export function unitContext(lines: string[] = []): UnitContext & { lines: string[] } {
-  return {
-    unit: 'dcos-adminrouter.service',
-    signal: new AbortController().signal,
-    log: (message) => void lines.push(message),
-    fail: (status, reason) => void lines.push(`failed ${status}: ${reason}`),
-    exit: () => undefined,
-    lines,
-  };
-}
-
-/** A started Admin Router unit (stopped when the test ends) and its base URL. */
+/** A started Admin Router (closed when the test ends) on an OS-chosen port, and its base URL. */
 export async function startAdminRouter(
   t: TestContext,
   flavour: 'master' | 'agent',
   upstreams: AdminRouterUpstreams,
   options: { auth?: AdminRouterAuth; timeouts?: ProxyTimeouts } = {},
-): Promise<{ router: AdminRouterUnit; url: string; ctx: ReturnType<typeof unitContext> }> {
-  const router = new AdminRouterUnit({ flavour, host: '127.0.0.1', port: 0, upstreams, ...options });
-  const ctx = unitContext();
-  await router.start(ctx);
-  t.after(() => router.stop());
-  return { router, url: router.url!, ctx };
+): Promise<{ router: AdminRouter; url: string }> {
+  const router = new AdminRouter({ flavour, upstreams, ...options });
+  const app = await router.server();
+  const { url } = await listenHttp(app, '127.0.0.1', 0);
+  t.after(() => app.close());
+  return { router, url };
 }
 
 export async function getJson<T>(url: string, init: RequestInit = {}): Promise<{ status: number; headers: Headers; body: T }> {
