@@ -46,6 +46,7 @@ before(async () => {
       dns_watchdog_delay: '0secs',
       gen_resolvconf_schedule: EVERY_2S,
       signal_schedule: EVERY_2S,
+      adminrouter_reload_schedule: EVERY_2S,
     }),
   );
   run = startMinidc(['--config', join(dir, 'config.json'), '--ports', 'ephemeral', '--data-dir', join(dir, 'data'), '--no-sample']);
