@@ -1,8 +1,8 @@
 /**
  * `dcos-diagnostics.service` on every node (and `dcos-diagnostics.socket` on agents, as DC/OS has): the node's
  * `GET /system/health/v1`, published as the `diagnostics` endpoint; on the master also the cluster pull and the
- * aggregated routes. Ports: masters 1050 (DC/OS's); agents 61050 (DC/OS served agents behind their Admin Router on
- * 61001, which minidc does not have yet).
+ * aggregated routes. Ports: masters 1050 (DC/OS's); agents 61050, which the master reaches through the agent's Admin Router
+ * (61001) as DC/OS's did.
  */
 import { join } from 'node:path';
 import { MINIDC_VERSION } from './minidc-version.ts';
@@ -44,12 +44,12 @@ export const diagnosticsService: NodeServiceDescriptor = {
   create: ({ cluster, node, nodeDir, port, publish }) => {
     const isMaster = node.role === 'master';
     const embedded = (ip: string) => cluster.nodes.find((n) => n.ip === ip);
-    // Where the master reaches a node's diagnostics: an embedded node's endpoint (unknown until its unit bound);
-    // a node from elsewhere on DC/OS's ports.
+    // Where the master reaches a node's diagnostics, as DC/OS did: a master's directly, an agent's through its Admin
+    // Router (an embedded agent's before its Admin Router has bound: directly); a node from elsewhere on DC/OS's ports.
     const nodeUrl = (ref: ClusterNodeRef): string | undefined => {
       const local = embedded(ref.ip);
-      if (local) return local.endpoints.diagnostics;
-      return `http://${ref.ip}:${ref.role === 'master' ? STANDARD_PORTS.diagnosticsMaster : STANDARD_PORTS.diagnosticsAgent}`;
+      if (local) return ref.role === 'master' ? local.endpoints.diagnostics : (local.endpoints.adminrouter ?? local.endpoints.diagnostics);
+      return `http://${ref.ip}:${ref.role === 'master' ? STANDARD_PORTS.diagnosticsMaster : STANDARD_PORTS.adminrouterAgent}`;
     };
     const discovery = new NodeDiscovery({ mesosUrl: () => cluster.masterNode.endpoints.mesos, masters: [cluster.config.masterIp] });
     const { config } = cluster;

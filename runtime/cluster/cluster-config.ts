@@ -83,6 +83,12 @@ export interface ClusterConfig {
   logrotateMaxFiles: number;
   /** node-cron expression of the logrotate timers. */
   logrotateSchedule: string;
+  /** The master's Admin Router port; absent: 80 as root else 8000 with `--ports standard`, OS-chosen with `ephemeral`. */
+  adminrouterMasterPort?: number;
+  /** The agents' Admin Router port; absent: 61001 with `--ports standard`, OS-chosen with `ephemeral`. */
+  adminrouterAgentPort?: number;
+  /** dcos-adminrouter-reload.timer's node-cron schedule (DC/OS: hourly). */
+  adminrouterReloadSchedule: string;
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +139,9 @@ const KEYS = [
   'logrotate_rotate_count',
   'logrotate_max_files',
   'logrotate_schedule',
+  'adminrouter_master_port',
+  'adminrouter_agent_port',
+  'adminrouter_reload_schedule',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -276,12 +285,22 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     logrotateRotateCount: positiveInteger('logrotate_rotate_count', 137),
     logrotateMaxFiles: positiveInteger('logrotate_max_files', 162),
     logrotateSchedule: cronSchedule('logrotate_schedule', '*/2 * * * *'),
+    ...optionalPort('adminrouter_master_port', file.adminrouter_master_port, 'adminrouterMasterPort'),
+    ...optionalPort('adminrouter_agent_port', file.adminrouter_agent_port, 'adminrouterAgentPort'),
+    adminrouterReloadSchedule: cronSchedule('adminrouter_reload_schedule', '0 * * * *'),
   };
   if (config.historyRetentionMs < 3_600_000) throw new ConfigError("config: 'history_retention' must be at least 1hrs");
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];
   const dup = ips.find((ip, i) => ips.indexOf(ip) !== i);
   if (dup !== undefined) throw new ConfigError(`config: two nodes share the address ${dup}`);
   return config;
+}
+
+/** A port key such as `adminrouter_master_port` (1-65535), as the config field it sets; absent: nothing. */
+function optionalPort<F extends string>(key: string, raw: unknown, field: F): Partial<Record<F, number>> {
+  if (raw === undefined) return {};
+  if (!Number.isInteger(raw) || (raw as number) < 1 || (raw as number) > 65535) throw new ConfigError(`config: '${key}' must be a port from 1 to 65535`);
+  return { [field]: raw } as Partial<Record<F, number>>;
 }
 
 /** An http(s) URL such as `signal_endpoint`. */

@@ -17,4 +17,8 @@ export const STANDARD_PORTS = {
   diagnosticsAgent: 61050,
   /** dcos-history's port (DC/OS bound it on 127.0.0.1 behind Admin Router; minidc on the master's address). */
   history: 15055,
+  /** Admin Router: DC/OS's port 80 on masters needs root; as another user minidc uses 8000 instead. */
+  adminrouterMaster: process.getuid?.() === 0 ? 80 : 8000,
+  /** The agents' Admin Router (open), where the master's diagnostics pulls their health. */
+  adminrouterAgent: 61001,
 } as const;

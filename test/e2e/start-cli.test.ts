@@ -64,8 +64,8 @@ test('minidc start runs the cluster, writes endpoints.json, and stops cleanly on
       const agentState = (await (await fetch(`${node.endpoints.mesos}/state`)).json()) as { id: string };
       assert.equal(agentState.id, node.id);
     }
-    // The master's first endpoint by name is its diagnostics; dns follows on its own line.
-    assert.match(run.output(), /^127\.0\.1\.1\s+master\s+diagnostics\s+http:\/\/127\.0\.1\.1:\d+$/m);
+    // The master's first endpoint by name is its Admin Router; diagnostics follows on its own line.
+    assert.match(run.output(), /^127\.0\.1\.1\s+master\s+adminrouter\s+http:\/\/127\.0\.1\.1:\d+$/m);
     assert.match(run.output(), /^\s+dns\s+127\.0\.1\.1:\d+$/m);
     assert.match(run.output(), /^\s+marathon\s+http:\/\/127\.0\.1\.1:\d+$/m);
     run.child.kill('SIGTERM');

@@ -13,7 +13,7 @@ import { endpointsOf, eventually, startMinidc, type EndpointsFile, type RunningM
 
 const EVERY_2S = '*/2 * * * * *';
 const EXPECTED: Record<string, string[]> = {
-  master: ['dcos-gen-resolvconf.timer', 'dcos-logrotate-master.timer', 'dcos-signal.timer', 'dcos-spartan-watchdog.timer'],
+  master: ['dcos-adminrouter-reload.timer', 'dcos-gen-resolvconf.timer', 'dcos-logrotate-master.timer', 'dcos-signal.timer', 'dcos-spartan-watchdog.timer'],
   agent: ['dcos-gen-resolvconf.timer', 'dcos-logrotate-agent.timer', 'dcos-spartan-watchdog.timer'],
   agent_public: ['dcos-gen-resolvconf.timer', 'dcos-logrotate-agent.timer', 'dcos-spartan-watchdog.timer'],
 };
@@ -46,6 +46,7 @@ before(async () => {
       dns_watchdog_delay: '0secs',
       gen_resolvconf_schedule: EVERY_2S,
       signal_schedule: EVERY_2S,
+      adminrouter_reload_schedule: EVERY_2S,
     }),
   );
   run = startMinidc(['--config', join(dir, 'config.json'), '--ports', 'ephemeral', '--data-dir', join(dir, 'data'), '--no-sample']);

@@ -1,0 +1,94 @@
+/**
+ * Admin Router on `minidc start`: every node publishes an `adminrouter` endpoint, and through the master's every
+ * location reaches the real component behind it (the leading master, Marathon, diagnostics, history, Mesos-DNS, the
+ * node metrics, an agent's Admin Router by its Mesos id); the master's diagnostics pulls agents' health through
+ * their Admin Router; the hourly reload timer (per-second here) runs and journals.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { endpointsOf, eventually, startMinidc, type EndpointsFile, type RunningMinidc } from '../support/minidc-cli.ts';
+
+let dir: string;
+let run: RunningMinidc | undefined;
+let endpoints: EndpointsFile;
+let ar: string;
+
+const get = async (url: string): Promise<{ status: number; text: string; type: string | null }> => {
+  const res = await fetch(url, { signal: AbortSignal.timeout(20_000), redirect: 'manual' });
+  return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
+};
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'minidc-e2e-adminrouter-'));
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ adminrouter_reload_schedule: '*/2 * * * * *' }));
+  run = startMinidc(['--config', join(dir, 'config.json'), '--ports', 'ephemeral', '--data-dir', join(dir, 'data'), '--no-sample', '--agents', '1', '--public-agents', '1']);
+  endpoints = await endpointsOf(run, join(dir, 'data'), 60_000, (f) =>
+    f.nodes.every((n) => n.endpoints.adminrouter !== undefined && n.endpoints.diagnostics !== undefined && n.endpoints.metrics !== undefined) && f.nodes.every((n) => n.id !== ''),
+  );
+  ar = endpoints.nodes[0]!.endpoints.adminrouter!;
+});
+
+after(async () => {
+  if (run && run.child.exitCode === null) {
+    run.child.kill('SIGTERM');
+    await run.exited;
+  }
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('every node runs its Admin Router unit and publishes it', () => {
+  for (const node of endpoints.nodes) {
+    assert.ok(node.units.includes(node.role === 'master' ? 'dcos-adminrouter.service' : 'dcos-adminrouter-agent.service'), node.ip);
+    assert.match(node.endpoints.adminrouter!, new RegExp(`^http://${node.ip.replaceAll('.', '\\.')}:\\d+$`));
+  }
+  assert.ok(endpoints.nodes[0]!.units.includes('dcos-adminrouter-reload.timer'));
+});
+
+test('through the master\'s Admin Router every location reaches its component', async () => {
+  const summary = JSON.parse((await get(`${ar}/mesos/master/state-summary`)).text) as { slaves: { id: string }[] };
+  assert.equal(summary.slaves.length, 2);
+  for (const path of ['/marathon/v2/apps', '/service/marathon/v2/apps'])
+    assert.deepEqual(JSON.parse((await get(`${ar}${path}`)).text), { apps: [] }, path);
+  const report = JSON.parse((await get(`${ar}/system/health/v1/report`)).text) as { Nodes?: unknown };
+  assert.ok(report.Nodes !== undefined, 'a cluster health report');
+  assert.equal((await get(`${ar}/dcos-history-service/history/last`)).status, 200);
+  assert.equal(JSON.parse((await get(`${ar}/mesos_dns/v1/version`)).text).Service, 'Mesos-DNS');
+  assert.match((await get(`${ar}/system/v1/metrics/metrics`)).text, /mesos_cluster_|minidc_collector_up/);
+  const agent = endpoints.nodes.find((n) => n.role === 'agent')!;
+  const agentMetrics = await get(`${ar}/system/v1/agent/${agent.id}/metrics/metrics`);
+  assert.equal(agentMetrics.status, 200);
+  assert.match(agentMetrics.text, /mesos_slave_/);
+  const version = JSON.parse((await get(`${ar}/system/v1/agent/${agent.id}/dcos-metadata/dcos-version.json`)).text) as Record<string, string>;
+  assert.deepEqual(Object.keys(version).sort(), ['bootstrap-id', 'dcos-image-commit', 'version']);
+  assert.deepEqual(JSON.parse((await get(`${ar}/dcos-metadata/dcos-version.json`)).text), version);
+  assert.equal((await get(`${ar}/system/v1/agent/no-such-agent/metrics/metrics`)).status, 404);
+  assert.equal((await get(`${ar}/no/such/location`)).status, 404);
+});
+
+test('the master\'s cluster report has every node healthy, and each agent\'s health answers through its Admin Router', async () => {
+  const diagnostics = endpoints.nodes[0]!.endpoints.diagnostics!;
+  const nodes = await eventually('every node healthy in the cluster report', async () => {
+    const res = await fetch(`${diagnostics}/system/health/v1/nodes`, { signal: AbortSignal.timeout(20_000) });
+    const body = (await res.json()) as { nodes: { host_ip: string; health: number }[] | null };
+    return body.nodes?.length === 3 && body.nodes.every((n) => n.health === 0) ? body.nodes : undefined;
+  }, 60_000);
+  assert.equal(nodes.length, 3);
+  for (const agent of endpoints.nodes.filter((n) => n.role !== 'master')) {
+    const health = JSON.parse((await get(`${agent.endpoints.adminrouter}/system/health/v1`)).text) as { units: unknown[]; ip: string };
+    assert.equal(health.ip, agent.ip);
+    assert.ok(health.units.length > 0);
+  }
+});
+
+test('dcos-adminrouter-reload.timer runs its service, which journals the upstreams', async () => {
+  const diagnostics = endpoints.nodes[0]!.endpoints.diagnostics!;
+  const timer = await eventually('the reload timer has run its service', async () => {
+    const { timers } = (await (await fetch(`${diagnostics}/system/health/v1/timers`, { signal: AbortSignal.timeout(10_000) })).json()) as { timers: { unit: string; last_result: string }[] };
+    const t = timers.find((x) => x.unit === 'dcos-adminrouter-reload.timer');
+    return t?.last_result === 'succeeded' ? t : undefined;
+  }, 60_000);
+  assert.equal(timer.unit, 'dcos-adminrouter-reload.timer');
+});
