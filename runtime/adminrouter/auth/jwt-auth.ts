@@ -28,7 +28,8 @@ export interface AdminRouterAuthOptions {
   /** `auth_token_lifetime`: how long a token from login is valid. Default 5 days. */
   authTokenLifetimeMs?: number;
   clock?: Clock;
-  loginRateLimit?: LoginRateLimitOptions;
+  /** Failed logins allowed per client address (default 30) and per uid (default 10) within a window (default 60 s). */
+  loginRateLimit?: LoginRateLimitOptions & { perAddress?: number; perUid?: number };
 }
 
 /** Loads (on the first run: makes) the cluster's signing keys; fails with AuthKeyError on a bad key or secret file. */
@@ -40,7 +41,8 @@ export async function createAdminRouterAuth(options: AdminRouterAuthOptions): Pr
   const loginOptions = {
     accounts: new AccountStore(authDir),
     issuer: new TokenIssuer(keys, options.authTokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, clock),
-    rateLimit: new LoginRateLimit(clock, options.loginRateLimit),
+    addressLimit: new LoginRateLimit(clock, { ...options.loginRateLimit, maxFailures: options.loginRateLimit?.perAddress ?? 30 }),
+    uidLimit: new LoginRateLimit(clock, { ...options.loginRateLimit, maxFailures: options.loginRateLimit?.perUid ?? 10 }),
     clock,
   };
   return {

@@ -1,13 +1,13 @@
 /**
- * Failed logins counted per client address and per uid over a sliding window (an injected clock, so tests need
- * not wait): once either has reached the limit, further attempts are refused (429 with `Retry-After`) without the
- * credentials being checked, until the oldest failure in the window ages out. Successful logins are not counted,
- * so a user who types the password right is never held up by their own earlier typos beyond the limit.
+ * Failed logins counted per key (a client address, a uid) over a sliding window, on an injected clock so tests
+ * need not wait: once a key has reached the limit, its attempts are refused (429 with `Retry-After`) without the
+ * credentials being checked, until the oldest failure in the window ages out. Only failures are recorded: logging
+ * in successfully never uses up the allowance.
  */
 import type { Clock } from '../../time/clock.ts';
 
 export interface LoginRateLimitOptions {
-  /** Failures allowed per key within the window. Default 10. */
+  /** Failures allowed per key within the window. */
   maxFailures?: number;
   /** Default 60 s. */
   windowMs?: number;
@@ -24,32 +24,27 @@ export class LoginRateLimit {
 
   constructor(
     private readonly clock: Clock,
-    options: LoginRateLimitOptions = {},
+    options: LoginRateLimitOptions & { maxFailures: number },
   ) {
-    this.maxFailures = options.maxFailures ?? 10;
+    this.maxFailures = options.maxFailures;
     this.windowMs = options.windowMs ?? 60_000;
     this.maxKeys = options.maxKeys ?? 10_000;
   }
 
-  /** Seconds until an attempt with these keys may be made, or 0 when it may be made now. */
-  retryAfterSeconds(keys: readonly string[]): number {
+  /** Seconds until the key may try again, or 0 when it may try now. */
+  retryAfterSeconds(key: string): number {
     const now = this.clock.now();
-    let waitMs = 0;
-    for (const key of keys) {
-      const times = this.recent(key, now);
-      if (times.length >= this.maxFailures) waitMs = Math.max(waitMs, times[times.length - this.maxFailures]! + this.windowMs - now);
-    }
-    return waitMs > 0 ? Math.ceil(waitMs / 1000) : 0;
+    const times = this.recent(key, now);
+    if (times.length < this.maxFailures) return 0;
+    return Math.max(1, Math.ceil((times[times.length - this.maxFailures]! + this.windowMs - now) / 1000));
   }
 
-  recordFailure(keys: readonly string[]): void {
+  recordFailure(key: string): void {
     const now = this.clock.now();
-    for (const key of keys) {
-      const times = this.recent(key, now);
-      times.push(now);
-      this.failures.delete(key);
-      this.failures.set(key, times.slice(-this.maxFailures));
-    }
+    const times = this.recent(key, now);
+    times.push(now);
+    this.failures.delete(key);
+    this.failures.set(key, times.slice(-this.maxFailures));
     while (this.failures.size > this.maxKeys) this.failures.delete(this.failures.keys().next().value!);
   }
 

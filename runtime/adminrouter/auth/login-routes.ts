@@ -18,7 +18,10 @@ export const LOGIN_PATH = '/acs/api/v1/auth/login';
 export interface LoginRoutesOptions {
   accounts: AccountStore;
   issuer: TokenIssuer;
-  rateLimit: LoginRateLimit;
+  /** Failed logins per client address (kept higher: many users may share one, behind a NAT). */
+  addressLimit: LoginRateLimit;
+  /** Failed logins per uid: guessing one account's password from many addresses. */
+  uidLimit: LoginRateLimit;
   clock: Clock;
 }
 
@@ -46,15 +49,14 @@ const loginSchema = {
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 export async function registerLoginRoutes(app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
-  const { accounts, issuer, rateLimit, clock } = options;
+  const { accounts, issuer, addressLimit, uidLimit, clock } = options;
 
   const refuse = (reply: FastifyReply, description: string) =>
     reply.code(401).send({ title: 'Unauthorized', description, code: 'ERR_INVALID_CREDENTIALS' });
 
   app.post<{ Body: LoginBody }>(LOGIN_PATH, { schema: loginSchema, bodyLimit: 64 * 1024 }, async (request, reply) => {
     const { uid, password, token } = request.body;
-    const keys = [`address:${request.ip}`, `uid:${uid}`];
-    const wait = rateLimit.retryAfterSeconds(keys);
+    const wait = Math.max(addressLimit.retryAfterSeconds(request.ip), uidLimit.retryAfterSeconds(uid));
     if (wait > 0)
       return reply
         .code(429)
@@ -63,7 +65,8 @@ export async function registerLoginRoutes(app: FastifyInstance, options: LoginRo
 
     const ok = password !== undefined ? await passwordMatches(uid, password) : await loginTokenMatches(uid, token!);
     if (!ok) {
-      rateLimit.recordFailure(keys);
+      addressLimit.recordFailure(request.ip);
+      uidLimit.recordFailure(uid);
       return refuse(reply, password !== undefined ? 'the uid or password is wrong' : 'the uid or login token is not valid');
     }
     return { token: await issuer.issue(uid) };
