@@ -4,10 +4,11 @@
  * private key). Read at each use, so an account added while the cluster runs counts at once; logins are rare.
  */
 import { createPublicKey } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-file.ts';
 import { hashPassword, type PasswordHash } from './password-hash.ts';
+import { readIfExists } from './read-if-exists.ts';
 
 export const ACCOUNTS_FILE = 'accounts.json';
 
@@ -32,13 +33,10 @@ export class AccountStore {
   }
 
   async read(): Promise<Accounts> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { users: Object.create(null), serviceAccounts: Object.create(null) };
-      throw new AccountError(`cannot read ${this.path}: ${(err as Error).message}`);
-    }
+    const text = await readIfExists(this.path).catch((err: Error) => {
+      throw new AccountError(`cannot read ${this.path}: ${err.message}`);
+    });
+    if (text === undefined) return { users: Object.create(null), serviceAccounts: Object.create(null) };
     try {
       const parsed = JSON.parse(text) as Partial<Accounts>;
       // Without a prototype, a uid such as `__proto__` or `constructor` is just a key.

@@ -5,11 +5,12 @@
  * next start then enrols; a restart with the account in place keeps both as they are.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-file.ts';
 import { AccountStore } from './account-store.ts';
 import { authDirOf } from './auth-dir.ts';
+import { readIfExists } from './read-if-exists.ts';
 
 export const ADMIN_CREDENTIAL_FILE = 'admin-credential.json';
 export const FIRST_ADMIN_UID = 'admin';
@@ -45,13 +46,8 @@ export async function firstAdminLoginHint(dataDir: string): Promise<string | und
 }
 
 export async function readAdminCredential(path: string): Promise<AdminCredential | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await readIfExists(path);
+  if (text === undefined) return undefined;
   const parsed = JSON.parse(text) as Partial<AdminCredential>;
   if (typeof parsed.uid !== 'string' || typeof parsed.password !== 'string') throw new Error(`${path} holds no uid and password`);
   return { uid: parsed.uid, password: parsed.password };

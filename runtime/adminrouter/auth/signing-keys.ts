@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { writeFileAtomic } from '../../storage/atomic-file.ts';
+import { readIfExists } from './read-if-exists.ts';
 
 export const PRIVATE_KEY_FILE = 'jwt-signing-key.pem';
 export const PUBLIC_KEY_FILE = 'jwt-verification-key.pem';
@@ -41,12 +42,9 @@ export async function loadSigningKeys(authDir: string, hs256SecretFile?: string)
 
 async function loadOrCreatePrivateKey(authDir: string): Promise<KeyObject> {
   const path = join(authDir, PRIVATE_KEY_FILE);
-  let pem: string | undefined;
-  try {
-    pem = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new AuthKeyError(`cannot read ${path}: ${(err as Error).message}`);
-  }
+  const pem = await readIfExists(path).catch((err: Error) => {
+    throw new AuthKeyError(`cannot read ${path}: ${err.message}`);
+  });
   if (pem !== undefined) {
     try {
       return createPrivateKey(pem);
