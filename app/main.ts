@@ -1,6 +1,7 @@
 /** The `minidc` command with every node service placed and the suite's commands added (run by bin/minidc.js). */
 import { main } from '../runtime/cli.ts';
 import { OtelConfigError, otelSettingsFromEnv } from '../collectors/otel/otel-settings.ts';
+import { installAuthCommand } from './auth-command.ts';
 import { installCollectCommand } from './collect-command.ts';
 import { installDiagnosticsCommand } from './diagnostics-command.ts';
 import { installHealthCommand } from './health-command.ts';
@@ -21,6 +22,6 @@ try {
 const otel = settings === undefined ? undefined : await (await import('../collectors/otel/otel-sdk.ts')).startOtel(settings);
 
 const services = otel === undefined ? NODE_SERVICES : [...NODE_SERVICES, (await import('./otel-export-service.ts')).otelExportService(otel)];
-await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand, installDiagnosticsCommand, installSignalCommand]);
+await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand, installDiagnosticsCommand, installSignalCommand, installAuthCommand]);
 // Commands that return rather than exit (`minidc start` flushes through its export unit before it exits).
 await otel?.shutdown();

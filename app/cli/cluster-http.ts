@@ -13,7 +13,7 @@ const MAX_ERROR_BYTES = 64 * 1024;
 export class CliHttpError extends Error {}
 
 export interface SendOptions {
-  method?: 'GET' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'PUT' | 'POST' | 'DELETE';
   body?: unknown;
   /** The whole exchange, answer body included, unless `signal` is given instead. */
   timeoutMs: number;

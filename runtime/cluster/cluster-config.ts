@@ -89,6 +89,12 @@ export interface ClusterConfig {
   adminrouterAgentPort?: number;
   /** dcos-adminrouter-reload.timer's node-cron schedule (DC/OS: hourly). */
   adminrouterReloadSchedule: string;
+  /** DC/OS's adminrouter_auth_enabled: false, and the master's Admin Router admits every request (open mode). */
+  adminrouterAuthEnabled: boolean;
+  /** A file holding an HS256 secret; tokens signed with it are admitted besides the cluster's RS256 ones. */
+  authHs256SecretFile?: string;
+  /** How long a token from `/acs/api/v1/auth/login` is valid, ms. */
+  authTokenLifetimeMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -142,6 +148,9 @@ const KEYS = [
   'adminrouter_master_port',
   'adminrouter_agent_port',
   'adminrouter_reload_schedule',
+  'adminrouter_auth_enabled',
+  'auth_hs256_secret_file',
+  'auth_token_lifetime',
 ] as const;
 
 const MAX_AGENTS = 250;
@@ -248,6 +257,9 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
   const telemetryEnabled = file.telemetry_enabled ?? true;
   if (typeof telemetryEnabled !== 'boolean') throw new ConfigError("config: 'telemetry_enabled' must be true or false");
   const signalEndpoint = file.signal_endpoint === undefined ? undefined : readHttpUrl('signal_endpoint', file.signal_endpoint);
+  const authEnabled = file.adminrouter_auth_enabled ?? true;
+  if (typeof authEnabled !== 'boolean') throw new ConfigError("config: 'adminrouter_auth_enabled' must be true or false");
+  const hs256SecretFile = file.auth_hs256_secret_file === undefined ? undefined : resolve(cwd, str('auth_hs256_secret_file', ''));
 
   const config: ClusterConfig = {
     clusterName: str('cluster_name', 'minidc'),
@@ -288,6 +300,9 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     ...optionalPort('adminrouter_master_port', file.adminrouter_master_port, 'adminrouterMasterPort'),
     ...optionalPort('adminrouter_agent_port', file.adminrouter_agent_port, 'adminrouterAgentPort'),
     adminrouterReloadSchedule: cronSchedule('adminrouter_reload_schedule', '0 * * * *'),
+    adminrouterAuthEnabled: authEnabled,
+    ...(hs256SecretFile === undefined ? {} : { authHs256SecretFile: hs256SecretFile }),
+    authTokenLifetimeMs: duration('auth_token_lifetime', '5days'),
   };
   if (config.historyRetentionMs < 3_600_000) throw new ConfigError("config: 'history_retention' must be at least 1hrs");
   const ips = [config.masterIp, ...config.agents.map((a) => a.ip), ...config.publicAgents.map((a) => a.ip)];

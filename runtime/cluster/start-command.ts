@@ -5,6 +5,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { removeStaleTempFiles } from '../storage/stale-temp-sweep.ts';
+import { firstAdminLoginHint } from '../adminrouter/auth/first-admin-credential.ts';
 import { Cluster } from './cluster.ts';
 import { loadClusterConfig, type StartFlags } from './cluster-config.ts';
 import type { NodeServiceDescriptor } from './node-service.ts';
@@ -65,10 +66,12 @@ export async function runStart(
   const config = loadClusterConfig(flags);
   const unlock = await lockDataDir(config.dataDir);
   let cluster: Cluster;
+  let loginHint: string | undefined;
   try {
     // Holding the lock, no write can be under way: any temp file is a crash's leftover.
     for (const path of await removeStaleTempFiles(config.dataDir, { skip: isSandboxRoot }))
       out(`minidc: removed ${path}, left by an interrupted write`);
+    loginHint = config.adminrouterAuthEnabled ? await firstAdminLoginHint(config.dataDir) : undefined;
     cluster = new Cluster(config, services);
   } catch (err) {
     await unlock();
@@ -111,6 +114,7 @@ export async function runStart(
   const path = await cluster.writeEndpoints();
   out(`minidc: cluster '${config.clusterName}' (${cluster.id}) is up; data in ${config.dataDir}`);
   out(endpointsTable(cluster));
+  if (loginHint !== undefined) out(loginHint);
   out(`minidc: endpoints written to ${path}; Ctrl-C to stop`);
   const code = await done;
   process.off('SIGINT', onSignal);
