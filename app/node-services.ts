@@ -7,6 +7,7 @@ import type { NodeServiceDescriptor } from '../runtime/cluster/node-service.ts';
 import { RUNTIME_SERVICES } from '../runtime/cluster/runtime-services.ts';
 import { adminrouterReloadSpec } from '../runtime/adminrouter/adminrouter-reload-service.ts';
 import { adminrouterAgentService, adminrouterMasterService } from '../runtime/adminrouter/adminrouter-service.ts';
+import { adminRouterAuthFor } from '../runtime/adminrouter/auth/jwt-auth.ts';
 import { dnsWatchdogSpec } from '../runtime/timers/dns/dns-watchdog-service.ts';
 import { genResolvconfSpec } from '../runtime/timers/dns/gen-resolvconf-service.ts';
 import { logrotateAgentService, logrotateMasterService } from '../runtime/timers/logrotate/logrotate-service.ts';
@@ -27,7 +28,7 @@ export const NODE_SERVICES: readonly NodeServiceDescriptor[] = [
   ...timerServices(signalService),
   ...timerServices(logrotateMasterService),
   ...timerServices(logrotateAgentService),
-  adminrouterMasterService(),
+  adminrouterMasterService((ctx) => adminRouterAuthFor(ctx.cluster.config)),
   adminrouterAgentService,
   ...timerServices(adminrouterReloadSpec),
 ];

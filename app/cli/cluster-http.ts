@@ -4,6 +4,7 @@
  * the plain-text body the health routes answer with).
  */
 import { fetchFailureCause, readBodyCapped } from '../../collectors/http-source.ts';
+import { storedToken } from './token-store.ts';
 
 /** Replies the CLI reads whole are small; the largest, `/master/state` of a big cluster, stays under this. */
 export const MAX_JSON_BYTES = 256 * 1024 * 1024;
@@ -21,19 +22,41 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
-/** A response whose status is not yet judged; the body not yet read. */
+/** The token `minidc auth login` stored for an origin, read once per process; sent only to that origin. */
+const tokens = new Map<string, Promise<string | undefined>>();
+function tokenFor(url: string): Promise<string | undefined> {
+  const origin = new URL(url).origin;
+  let token = tokens.get(origin);
+  if (token === undefined) tokens.set(origin, (token = storedToken(origin).catch(() => undefined)));
+  return token;
+}
+
+/**
+ * A response whose status is not yet judged; the body not yet read. Admin Router's 401 (`WWW-Authenticate:
+ * oauthjwt`) is the one answer no command maps: it fails here, saying how to log in.
+ */
 export async function send(url: string, options: SendOptions): Promise<Response> {
   const method = options.method ?? 'GET';
   const signal = options.signal ?? AbortSignal.timeout(options.timeoutMs);
+  const token = await tokenFor(url);
+  const headers: Record<string, string> = {
+    ...(token === undefined ? {} : { authorization: `token=${token}` }),
+    ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+  };
+  let response: Response;
   try {
-    return await fetch(url, {
-      method,
-      signal,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body), headers: { 'content-type': 'application/json' } }),
-    });
+    response = await fetch(url, { method, signal, headers, ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }) });
   } catch (err) {
     throw new CliHttpError(failureText(`${method} ${url}`, err, options.timeoutMs));
   }
+  if (response.status === 401 && response.headers.get('www-authenticate') === 'oauthjwt') {
+    await response.body?.cancel();
+    const origin = new URL(url).origin;
+    throw new CliHttpError(
+      `${method} ${url}: HTTP 401: ${token === undefined ? `not logged in to ${origin}` : `the token stored for ${origin} was refused (expired?)`}; log in with minidc auth login`,
+    );
+  }
+  return response;
 }
 
 /** Why an exchange failed, in one line: refused, timed out, reset, … */

@@ -27,9 +27,9 @@ export function oneLineUsageErrors(command: Command): Command {
 }
 
 export function addClusterOptions(command: Command, service: ClusterService): Command {
-  const which = service === 'mesos' ? "the Mesos master (its 'mesos' endpoint" : "the master's dcos-diagnostics (its 'diagnostics' endpoint";
+  const which = service === 'mesos' ? "the Mesos master (its own URL, or Admin Router's URL + /mesos" : "the master's dcos-diagnostics (its own URL, or Admin Router's";
   return oneLineUsageErrors(command)
-    .option('--url <url>', `${which}; default: from DATA_DIR/endpoints.json)`)
+    .option('--url <url>', `${which}; default: the master's Admin Router in DATA_DIR/endpoints.json, with the token of minidc auth login)`)
     .option('--data-dir <dir>', `where endpoints.json is, as for minidc start (default ${DEFAULT_DATA_DIR})`)
     .option('--timeout <secs>', `cut-off per request (default ${DEFAULT_TIMEOUT_SECONDS})`, parseTimeout);
 }

@@ -1,7 +1,8 @@
 /**
- * Which URL a cluster command talks to: `--url` when given, otherwise the master node's endpoint of that service in
- * `<data-dir>/endpoints.json` (what `minidc start` wrote). The one place the choice is made, so that Admin Router
- * (one URL in front of every service) changes only this file.
+ * Which URL a cluster command talks to: `--url` when given (a service's own URL, or Admin Router's: `…/mesos` for
+ * Mesos, the bare URL for diagnostics), otherwise the master's Admin Router in `<data-dir>/endpoints.json` (what
+ * `minidc start` wrote), or that service's own endpoint there when the cluster has no Admin Router. The one place
+ * the choice is made.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +20,9 @@ export interface ClusterUrlOptions {
 }
 
 export class ClusterUrlError extends Error {}
+
+/** Where each service is behind Admin Router: Mesos under `/mesos/`, dcos-diagnostics at its own paths. */
+const ADMIN_ROUTER_PREFIX: Record<ClusterService, string> = { mesos: '/mesos', diagnostics: '' };
 
 /** A base URL without a trailing slash, so paths are appended as `${base}/system/…`. */
 export function parseBaseUrl(text: string): string {
@@ -52,7 +56,11 @@ export async function clusterUrl(service: ClusterService, options: ClusterUrlOpt
     options.dataDir ?? DEFAULT_DATA_DIR,
     (p, why) => new ClusterUrlError(`no --url given and ${p} ${why} (start the cluster with minidc start, or pass --url)`),
   );
-  const base = masterEndpoints(file)[service];
+  const endpoints = masterEndpoints(file);
+  // Through the master's Admin Router when it has one (DC/OS's one door), with the token `minidc auth login` stored.
+  const adminRouter = endpoints.adminrouter;
+  if (typeof adminRouter === 'string') return `${parseBaseUrl(adminRouter)}${ADMIN_ROUTER_PREFIX[service]}`;
+  const base = endpoints[service];
   if (typeof base !== 'string') throw new ClusterUrlError(`no --url given and ${path} names no ${service} endpoint on a master node`);
   return parseBaseUrl(base);
 }

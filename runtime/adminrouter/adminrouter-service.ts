@@ -52,7 +52,7 @@ const AFTER = RUNTIME_SERVICES.map((s) => s.unit);
  * The master's Admin Router; `auth` (runtime/adminrouter/auth/, or a function building it for the node) protects
  * the "A" locations of DC/OS's table.
  */
-export function adminrouterMasterService(auth?: AdminRouterAuth | ((ctx: NodeServiceContext) => AdminRouterAuth)): NodeServiceDescriptor {
+export function adminrouterMasterService(auth?: AdminRouterAuth | ((ctx: NodeServiceContext) => AdminRouterAuth | undefined)): NodeServiceDescriptor {
   return {
     unit: ADMINROUTER_UNIT,
     description: 'Admin Router Master: a high performance web server and a reverse proxy server',

@@ -10,11 +10,13 @@ import { NODE_SERVICES } from '../../app/node-services.ts';
 import { Cluster, type ClusterNode } from '../../runtime/cluster/cluster.ts';
 import { loadClusterConfig } from '../../runtime/cluster/cluster-config.ts';
 import type { ClusterReport } from '../../diagnostics/cluster/cluster-report.ts';
-import { minidcAsync } from '../support/minidc-cli.ts';
+import { loggedInEnv, minidcAsync } from '../support/minidc-cli.ts';
 
 let dir: string;
 let dataDir: string;
 let cluster: Cluster;
+/** Logged in as the first admin: without --url the commands go through the master's Admin Router. */
+let env: NodeJS.ProcessEnv;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'minidc-health-cli-'));
@@ -26,6 +28,7 @@ before(async () => {
   cluster = new Cluster(config, NODE_SERVICES);
   await cluster.start();
   await cluster.writeEndpoints();
+  env = await loggedInEnv(dataDir, join(dir, 'config'));
 });
 after(async () => {
   await cluster.stop();
@@ -44,7 +47,7 @@ async function closedPort(): Promise<number> {
 
 /** The table's rows as cells (split on runs of two or more spaces). */
 const rowsOf = (table: string) => table.split('\n').map((line) => line.split(/ {2,}/));
-const health = (...args: string[]) => minidcAsync(['health', '--data-dir', dataDir, ...args]);
+const health = (...args: string[]) => minidcAsync(['health', '--data-dir', dataDir, ...args], { env });
 
 /** Polls `minidc health --fresh` until `ready` accepts its result (unit probes settle just after start). */
 async function healthUntil(ready: (r: { status: number | null; stdout: string }) => boolean, ...args: string[]) {
@@ -55,7 +58,7 @@ async function healthUntil(ready: (r: { status: number | null; stdout: string })
 }
 
 test('node list: the leading master and every agent, typed as dcos node list; --json the Mesos objects', async () => {
-  const r = await minidcAsync(['node', 'list', '--data-dir', dataDir]);
+  const r = await minidcAsync(['node', 'list', '--data-dir', dataDir], { env });
   assert.equal(r.status, 0, r.stderr);
   const master = nodeOf('master');
   const agent = nodeOf('agent');
@@ -128,7 +131,7 @@ test('health: a node the master cannot reach is marked unreachable in its column
 
 test('health: columns that do not fit COLUMNS go into further blocks; long unit names are shortened', async () => {
   const r = await health('--fresh');
-  const narrow = await minidcAsync(['health', '--data-dir', dataDir], { env: { ...process.env, COLUMNS: '50' } });
+  const narrow = await minidcAsync(['health', '--data-dir', dataDir], { env: { ...env, COLUMNS: '50' } });
   assert.equal(narrow.status, r.status);
   const blocks = narrow.stdout.split('\n\n');
   assert.equal(blocks.length, 4, 'three node blocks and the legend');
@@ -149,4 +152,14 @@ test('no --url and no endpoints.json: one line naming both, non-zero; unreachabl
   const refused = await minidcAsync(['node', 'list', '--url', `http://127.0.0.1:${port}`]);
   assert.equal(refused.status, 1);
   assert.equal(refused.stderr, `minidc: GET http://127.0.0.1:${port}/master/state: ECONNREFUSED\n`);
+});
+
+test('through Admin Router without a stored token: one line saying to log in, non-zero', async () => {
+  const anonymous = { ...process.env, MINIDC_CONFIG_DIR: join(dir, 'nobody') };
+  for (const args of [['health'], ['node', 'list']]) {
+    const r = await minidcAsync([...args, '--data-dir', dataDir], { env: anonymous });
+    assert.notEqual(r.status, 0);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /^minidc: GET http:\/\/\S+: HTTP 401: not logged in to http:\/\/\S+; log in with minidc auth login\n$/);
+  }
 });

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { endpointsOf, eventually, startMinidc, type EndpointsFile, type RunningMinidc } from '../support/minidc-cli.ts';
@@ -16,9 +16,12 @@ let run: RunningMinidc | undefined;
 let endpoints: EndpointsFile;
 let ar: string;
 
-const get = async (url: string): Promise<{ status: number; text: string; type: string | null }> => {
-  const res = await fetch(url, { signal: AbortSignal.timeout(20_000), redirect: 'manual' });
-  return { status: res.status, text: await res.text(), type: res.headers.get('content-type') };
+let token = '';
+
+/** A GET with the admin's token (`headers` replace it: `{}` sends none). */
+const get = async (url: string, headers: Record<string, string> = { authorization: `token=${token}` }) => {
+  const res = await fetch(url, { signal: AbortSignal.timeout(20_000), redirect: 'manual', headers });
+  return { status: res.status, text: await res.text(), type: res.headers.get('content-type'), challenge: res.headers.get('www-authenticate') };
 };
 
 before(async () => {
@@ -29,6 +32,16 @@ before(async () => {
     f.nodes.every((n) => n.endpoints.adminrouter !== undefined && n.endpoints.diagnostics !== undefined && n.endpoints.metrics !== undefined) && f.nodes.every((n) => n.id !== ''),
   );
   ar = endpoints.nodes[0]!.endpoints.adminrouter!;
+  // The first admin credential `minidc start` made, logged in with as a user would.
+  const credential = JSON.parse(await readFile(join(dir, 'data', 'auth', 'admin-credential.json'), 'utf8')) as { uid: string; password: string };
+  const login = await fetch(`${ar}/acs/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credential),
+    signal: AbortSignal.timeout(20_000),
+  });
+  assert.equal(login.status, 200);
+  token = ((await login.json()) as { token: string }).token;
 });
 
 after(async () => {
@@ -66,6 +79,21 @@ test('through the master\'s Admin Router every location reaches its component', 
   assert.deepEqual(JSON.parse((await get(`${ar}/dcos-metadata/dcos-version.json`)).text), version);
   assert.equal((await get(`${ar}/system/v1/agent/no-such-agent/metrics/metrics`)).status, 404);
   assert.equal((await get(`${ar}/no/such/location`)).status, 404);
+});
+
+test("protected locations answer 401 (WWW-Authenticate: oauthjwt) without a token or with a bad one; DC/OS's open ones stay open; the cookie is a token too", async () => {
+  for (const path of ['/mesos/master/state-summary', '/marathon/v2/apps', '/system/health/v1/report', '/dcos-history-service/history/last', '/mesos_dns/v1/version', '/system/v1/metrics/metrics']) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'token=not.a.jwt' }, { authorization: `token=${token.slice(0, -4)}AAAA` }]) {
+      const r = await get(`${ar}${path}`, headers);
+      assert.equal(r.status, 401, `${path} with ${JSON.stringify(headers)}`);
+      assert.equal(r.challenge, 'oauthjwt');
+    }
+    assert.equal((await get(`${ar}${path}`, { authorization: `Bearer ${token}` })).status, 200, `${path} with a Bearer token`);
+    assert.equal((await get(`${ar}${path}`, { cookie: `dcos-acs-auth-cookie=${token}` })).status, 200, `${path} with the cookie`);
+  }
+  assert.equal((await get(`${ar}/dcos-metadata/dcos-version.json`, {})).status, 200, 'open without a token');
+  const refused = await fetch(`${ar}/acs/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"uid":"admin","password":"wrong"}' });
+  assert.equal(refused.status, 401, 'the login is open, and refuses a wrong password');
 });
 
 test('the master\'s cluster report has every node healthy, and each agent\'s health answers through its Admin Router', async () => {

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { firstAdminLoginHint } from '../../runtime/adminrouter/auth/first-admin-credential.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/minidc.js', import.meta.url));
@@ -98,4 +99,16 @@ export async function endpointsOf(run: RunningMinidc, dataDir: string, ms = 60_0
     if (Date.now() > end) throw new Error(`no endpoints.json${file === undefined ? '' : ' that is ready'} in ${dataDir} within ${ms} ms: ${run.output()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Logs in to the cluster of `dataDir` as its first admin (made when it has none) (`minidc auth login`), with the token store in
+ * `configDir`; returns the environment later commands run with, so they go through Admin Router authenticated.
+ */
+export async function loggedInEnv(dataDir: string, configDir: string): Promise<NodeJS.ProcessEnv> {
+  await firstAdminLoginHint(dataDir); // what minidc start does for a cluster started in-process
+  const env = { ...process.env, MINIDC_CONFIG_DIR: configDir };
+  const r = await minidcAsync(['auth', 'login', '--data-dir', dataDir], { env });
+  if (r.status !== 0) throw new Error(`minidc auth login failed: ${r.stderr}`);
+  return env;
 }

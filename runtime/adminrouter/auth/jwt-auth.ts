@@ -67,7 +67,22 @@ export async function createAdminRouterAuth(options: AdminRouterAuthOptions): Pr
   };
 }
 
-/** What the master's Admin Router gets for a config: undefined when `adminrouter_auth_enabled` is false (all open). */
-export async function adminRouterAuthFor(config: AdminRouterAuthOptions & { adminrouterAuthEnabled: boolean }): Promise<AdminRouterAuth | undefined> {
-  return config.adminrouterAuthEnabled ? createAdminRouterAuth(config) : undefined;
+/**
+ * What the master's Admin Router gets for a config: undefined when `adminrouter_auth_enabled` is false (all open);
+ * otherwise the auth, its keys loaded (on the first start: made) once, when the server registers its routes, so a
+ * bad key or secret file fails the unit's start with the reason.
+ */
+export function adminRouterAuthFor(config: AdminRouterAuthOptions & { adminrouterAuthEnabled: boolean }): AdminRouterAuth | undefined {
+  if (!config.adminrouterAuthEnabled) return undefined;
+  let loading: Promise<AdminRouterAuth> | undefined;
+  const loaded = () => {
+    loading ??= createAdminRouterAuth(config);
+    // A failed load is tried again at the next start.
+    loading.catch(() => (loading = undefined));
+    return loading;
+  };
+  return {
+    guard: async (request, reply) => (await loaded()).guard(request, reply),
+    registerRoutes: async (app) => (await loaded()).registerRoutes(app),
+  };
 }
