@@ -11,6 +11,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { PRIORITY } from '../units/unit-journal.ts';
 import type { UnitLog } from '../units/unit-log.ts';
 import { HttpError } from './http-error.ts';
+import { rateLimitedLog, type JournalRateLimit } from './journal-rate-limit.ts';
 import { acceptEmptyJsonBodies, readBooleanQueryCaseInsensitively } from './lenient-requests.ts';
 import { clientErrorHandler, DEFAULT_MAX_URL_LENGTH, rejectLongUrls } from './request-limits.ts';
 import { traceRequests } from '../telemetry/http-tracing.ts';
@@ -66,12 +67,14 @@ export function createHttpServer(options: HttpServerOptions = {}): FastifyInstan
 
 /**
  * The `onInternalError` that journals a 500 in the owning unit's journal: method, url and the error's stack, since
- * the client is told nothing beyond "Internal Server Error".
+ * the client is told nothing beyond "Internal Server Error". Rate-limited (journal-rate-limit.ts), so a client
+ * that can trigger a 500 cannot flood the journal.
  */
-export function journalInternalErrors(log: UnitLog): (error: unknown, request: FastifyRequest) => void {
+export function journalInternalErrors(log: UnitLog, limit?: JournalRateLimit): (error: unknown, request: FastifyRequest) => void {
+  const journal = rateLimitedLog(log, limit);
   return (error, request) => {
     const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-    log(`HTTP 500 on ${request.method} ${request.url}: ${detail}`, PRIORITY.err);
+    journal(`HTTP 500 on ${request.method} ${request.url}: ${detail}`, PRIORITY.err);
   };
 }
 

@@ -30,6 +30,12 @@ export function registerEventStream(app: FastifyInstance, bus: MarathonEventBus,
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+      // A HEAD (fastify serves one for every GET) gets the headers alone: node sends none until a body write that
+      // HEAD never makes, so the client would wait for ever.
+      if (request.method === 'HEAD') {
+        res.end();
+        return;
+      }
       const send = (event: MarathonEvent): void => {
         if (wanted.size > 0 && !wanted.has(event.eventType)) return;
         res.write(`event: ${event.eventType}\ndata: ${JSON.stringify(event)}\n\n`);

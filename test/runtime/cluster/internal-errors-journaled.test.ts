@@ -11,6 +11,7 @@ import { L4lbUnit } from '../../../runtime/l4lb/l4lb-unit.ts';
 import { buildMarathonApp } from '../../../runtime/marathon/marathon-routes.ts';
 import { MarathonScheduler } from '../../../runtime/marathon/marathon-scheduler.ts';
 import { Unit, type UnitContext } from '../../../runtime/units/unit.ts';
+import { ManualClock } from '../../../runtime/time/manual-clock.ts';
 import { PRIORITY, UnitJournal } from '../../../runtime/units/unit-journal.ts';
 import { UnitRegistry } from '../../../runtime/units/unit-registry.ts';
 import { NO_HANG, tempDataDir } from '../units/unit-fixtures.ts';
@@ -101,4 +102,26 @@ test("the VIP layer's API (its own server) journals its 500s in dcos-minuteman.s
   assert.equal(res.status, 500);
   const { entries } = await registry.reader().readJournal(L4LB_UNIT, { tail: 1 });
   assert.match(entries[0]!.message, /^HTTP 500 on GET \/vips: RangeError: table torn/);
+});
+
+test('a flood of 500s writes a bounded number of journal lines, then one line counting those it suppressed', NO_HANG, async (t) => {
+  const clock = new ManualClock();
+  const s = await serve(tempDataDir(t), 'dcos-test.service', async (ctx) => {
+    const app = createHttpServer({ onInternalError: journalInternalErrors(ctx.log, { burst: 3, windowMs: 60_000, clock }) });
+    app.get('/broken', async () => {
+      throw new Error('wheel fell off');
+    });
+    return app;
+  });
+  t.after(s.stop);
+  for (let i = 0; i < 50; i++) assert.equal((await fetch(`${s.url}/broken?i=${i}`)).status, 500);
+  let { entries } = await s.reader.readJournal('dcos-test.service');
+  const lines = () => entries.filter((e) => /HTTP 500|suppressed/.test(e.message)).map((e) => e.message);
+  assert.equal(lines().length, 3, lines().join('\n'));
+  clock.advance(60_000);
+  assert.equal((await fetch(`${s.url}/broken?i=last`)).status, 500);
+  ({ entries } = await s.reader.readJournal('dcos-test.service'));
+  assert.equal(lines().length, 5);
+  assert.match(lines()[3]!, /^47 similar line\(s\) suppressed in the last 60 s/);
+  assert.match(lines()[4]!, /^HTTP 500 on GET \/broken\?i=last/);
 });

@@ -164,3 +164,10 @@ test('DELETE /v2/apps/{id}/tasks kills all (or ?host=) tasks; with scale=True th
   const missing = await c.api('DELETE', '/v2/apps/none/tasks');
   assert.equal(missing.status, 404);
 });
+
+test('HEAD /v2/events is answered at once with the stream headers and no body (it used to hang with no answer)', async () => {
+  const res = await fetch(`${c.baseUrl}/v2/events`, { method: 'HEAD', signal: AbortSignal.timeout(5_000) });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'text/event-stream');
+  assert.equal(await res.text(), '');
+});
