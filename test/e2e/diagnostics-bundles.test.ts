@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpointsOf, eventually, minidcAsync, startMinidc, type EndpointsFile, type RunningMinidc } from '../support/minidc-cli.ts';
+import { endpointsOf, eventually, loggedInEnv, minidcAsync, startMinidc, type EndpointsFile, type RunningMinidc } from '../support/minidc-cli.ts';
 
 const CONFIG_SECRET = 'Zq8xT4kP9mW2vR7nCfgSecret';
 const ENV_SECRET = 'Lm3nB8vC1xZ6qW0eEnvSecret';
@@ -81,10 +81,13 @@ after(async () => {
 
 test('minidc node diagnostics create --wait and download: a whole zip, a folder per node, no secret in any file', async () => {
   const cli = ['--data-dir', join(dir, 'data')];
-  const created = await minidcAsync(['node', 'diagnostics', 'create', 'all', '--wait', ...cli]);
+  // Without --url the CLI goes through the master's Admin Router: logged in as the first admin.
+  const env = await loggedInEnv(join(dir, 'data'), join(dir, 'config'));
+  const adminPassword = (JSON.parse(await readFile(join(dir, 'data', 'auth', 'admin-credential.json'), 'utf8')) as { password: string }).password;
+  const created = await minidcAsync(['node', 'diagnostics', 'create', 'all', '--wait', ...cli], { env });
   assert.equal(created.status, 0, created.stderr);
   const id = created.stdout.trim().split('\n').pop()!;
-  const downloaded = await minidcAsync(['node', 'diagnostics', 'download', id, '--location', dir, ...cli]);
+  const downloaded = await minidcAsync(['node', 'diagnostics', 'download', id, '--location', dir, ...cli], { env });
   assert.equal(downloaded.status, 0, downloaded.stderr);
   const zip = join(dir, `${id}.zip`);
   execFileSync('unzip', ['-tq', zip]);
@@ -100,7 +103,7 @@ test('minidc node diagnostics create --wait and download: a whole zip, a folder 
 
   for (const name of names.filter((n) => !n.endsWith('/'))) {
     const text = execFileSync('unzip', ['-p', zip, name], { maxBuffer: 256 * 1024 * 1024 }).toString('latin1');
-    for (const secret of [CONFIG_SECRET, ENV_SECRET]) assert.ok(!text.includes(secret), `${name} holds ${secret}`);
+    for (const secret of [CONFIG_SECRET, ENV_SECRET, adminPassword, 'PRIVATE KEY-----']) assert.ok(!text.includes(secret), `${name} holds ${secret}`);
   }
 
   const again = await call('PUT', `${diagnostics}/diagnostics/${id}`, {});
