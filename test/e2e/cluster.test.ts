@@ -133,7 +133,7 @@ test('HTTP through the sample app\'s VIP spreads over its instances and survives
       ([, v]) => v.name === 'sample.marathon.l4lb.thisdcos.directory' && v.listener.state === 'listening' && Object.keys(v.backends).length === 3,
     );
     return entry?.[0];
-  });
+  }, 90_000); // the VIP table follows Marathon's tasks through two polls; a loaded box takes longer than 30 s
   const [ip, port] = vipKey.split(':');
   assert.match(ip!, /^127\.11\.0\.\d+$/, 'named VIPs take master-node addresses from 127.11.0.0/24');
   assert.equal(port, '8000');
