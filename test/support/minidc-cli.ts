@@ -102,8 +102,8 @@ export async function endpointsOf(run: RunningMinidc, dataDir: string, ms = 60_0
 }
 
 /**
- * Logs in to the cluster of `dataDir` as its first admin (made when it has none) (`minidc auth login`), with the token store in
- * `configDir`; returns the environment later commands run with, so they go through Admin Router authenticated.
+ * Logs in to the cluster of `dataDir` with `minidc auth login` as its first admin (made when it has none), the token
+ * store in `configDir`; returns the environment later commands run with, so they go through Admin Router authenticated.
  */
 export async function loggedInEnv(dataDir: string, configDir: string): Promise<NodeJS.ProcessEnv> {
   await firstAdminLoginHint(dataDir); // what minidc start does for a cluster started in-process

@@ -76,9 +76,11 @@ export function adminRouterAuthFor(config: AdminRouterAuthOptions & { adminroute
   if (!config.adminrouterAuthEnabled) return undefined;
   let loading: Promise<AdminRouterAuth> | undefined;
   const loaded = () => {
-    loading ??= createAdminRouterAuth(config);
-    // A failed load is tried again at the next start.
-    loading.catch(() => (loading = undefined));
+    if (loading === undefined) {
+      loading = createAdminRouterAuth(config);
+      // A failed load is tried again at the next start.
+      loading.catch(() => (loading = undefined));
+    }
     return loading;
   };
   return {
