@@ -4,6 +4,7 @@
  * and longer where a brief spike is normal (resource use, latency).
  */
 import { metric as m, type AlertGroup } from './alert-rule.ts';
+import { THRESHOLDS as T } from './thresholds.ts';
 
 export const ALERT_GROUPS: readonly AlertGroup[] = [
   {
@@ -43,7 +44,7 @@ export const ALERT_GROUPS: readonly AlertGroup[] = [
       },
       {
         alert: 'MesosTaskCrashLoop',
-        expr: `sum by (framework) (increase(${m('mesos_framework_tasks_terminal_total')}{state="failed"}[5m])) >= 3`,
+        expr: `sum by (framework) (increase(${m('mesos_framework_tasks_terminal_total')}{state="failed"}[5m])) >= ${T.crashLoopFailuresIn5m.warning}`,
         for: '0s',
         severity: 'warning',
         summary: 'Tasks of {{ $labels.framework }} keep failing',
@@ -51,7 +52,7 @@ export const ALERT_GROUPS: readonly AlertGroup[] = [
       },
       {
         alert: 'MesosRegistrarStoreSlow',
-        expr: `${m('mesos_registrar_state_store_seconds')}{quantile="0.99"} > 1`,
+        expr: `${m('mesos_registrar_state_store_seconds')}{quantile="0.99"} > ${T.registrarStoreP99Seconds.warning}`,
         for: '1m',
         severity: 'warning',
         summary: 'Registrar stores take {{ $value }} s (p99)',
@@ -64,7 +65,7 @@ export const ALERT_GROUPS: readonly AlertGroup[] = [
     rules: [
       ...(['cpus', 'mem', 'disk'] as const).map((r) => ({
         alert: `MesosCluster${r === 'cpus' ? 'Cpus' : r === 'mem' ? 'Mem' : 'Disk'}NearlyExhausted`,
-        expr: `${m(`mesos_cluster_${r}_used_ratio`)} > 0.9`,
+        expr: `${m(`mesos_cluster_${r}_used_ratio`)} > ${T.clusterResourceUsedRatio.warning}`,
         for: '5m',
         severity: 'warning' as const,
         summary: `Cluster ${r} {{ $value | humanizePercentage }} allocated`,
@@ -72,7 +73,7 @@ export const ALERT_GROUPS: readonly AlertGroup[] = [
       })),
       ...(['cpus', 'mem', 'disk'] as const).map((r) => ({
         alert: `MesosAgent${r === 'cpus' ? 'Cpus' : r === 'mem' ? 'Mem' : 'Disk'}NearlyExhausted`,
-        expr: `${m(`mesos_slave_${r}_used_ratio`)} > 0.95`,
+        expr: `${m(`mesos_slave_${r}_used_ratio`)} > ${T.agentResourceUsedRatio.warning}`,
         for: '5m',
         severity: 'warning' as const,
         summary: `Agent {{ $labels.instance }}: ${r} {{ $value | humanizePercentage }} allocated`,
@@ -80,7 +81,7 @@ export const ALERT_GROUPS: readonly AlertGroup[] = [
       })),
       {
         alert: 'NodeDiskNearlyFull',
-        expr: `${m('minidc_host_disk_used_bytes')} / ${m('minidc_host_disk_total_bytes')} > 0.9`,
+        expr: `${m('minidc_host_disk_used_bytes')} / ${m('minidc_host_disk_total_bytes')} > ${T.nodeDiskUsedRatio.warning}`,
         for: '30s',
         severity: 'critical',
         summary: 'Node {{ $labels.instance }}: disk {{ $value | humanizePercentage }} full',
@@ -114,7 +115,7 @@ export const ALERT_GROUPS: readonly AlertGroup[] = [
     rules: [
       {
         alert: 'DnsFailures',
-        expr: `sum by (instance) (rate(${m('minidc_dns_requests_total')}{rcode="SERVFAIL"}[1m])) / sum by (instance) (rate(${m('minidc_dns_requests_total')}[1m])) > 0.05`,
+        expr: `sum by (instance) (rate(${m('minidc_dns_requests_total')}{rcode="SERVFAIL"}[1m])) / sum by (instance) (rate(${m('minidc_dns_requests_total')}[1m])) > ${T.dnsFailureRatio.warning}`,
         for: '1m',
         severity: 'warning',
         summary: 'DNS forwarder on {{ $labels.instance }} fails {{ $value | humanizePercentage }} of queries',
@@ -122,7 +123,7 @@ export const ALERT_GROUPS: readonly AlertGroup[] = [
       },
       {
         alert: 'DnsSlowAnswers',
-        expr: `histogram_quantile(0.99, sum by (instance, le) (rate(${m('minidc_dns_request_duration_seconds_bucket')}[5m]))) > 0.5`,
+        expr: `histogram_quantile(0.99, sum by (instance, le) (rate(${m('minidc_dns_request_duration_seconds_bucket')}[5m]))) > ${T.dnsP99Seconds.warning}`,
         for: '2m',
         severity: 'warning',
         summary: 'DNS forwarder on {{ $labels.instance }}: p99 {{ $value }} s',
