@@ -13,6 +13,7 @@ import type { Sample } from '../metric.ts';
 import { HOST_ENTRIES } from '../catalogue/host-entries.ts';
 import type { Clock, Timers } from '../../runtime/time/clock.ts';
 import { systemTime } from '../../runtime/time/system-time.ts';
+import { withDiskSize } from './host-disk-override.ts';
 
 /** The host's entries in the catalogue, keyed as a reading is. */
 export const HOST_METRICS = HOST_ENTRIES;
@@ -51,6 +52,8 @@ export interface HostCollectorOptions {
   time?: Pick<Clock, 'now'> & Pick<Timers, 'every'>;
   /** The reading itself; systeminformation by default (tests put a slow or failing one in). */
   read?: (directory: string) => Promise<HostReading>;
+  /** `host_disk_size_mb` in bytes (host-disk-override.ts): the filesystem size reported instead of the real one. */
+  diskSizeBytes?: number;
 }
 
 export const DEFAULT_HOST_INTERVAL_MS = 5000;
@@ -75,7 +78,9 @@ export class HostCollector implements Collector {
     if (!Number.isFinite(this.intervalMs) || this.intervalMs <= 0)
       throw new RangeError(`intervalMs must be a positive number of milliseconds, got ${this.intervalMs}`);
     this.time = options.time ?? systemTime;
-    this.read = options.read ?? readHost;
+    const read = options.read ?? readHost;
+    const size = options.diskSizeBytes;
+    this.read = size === undefined ? read : async (directory) => withDiskSize(await read(directory), size);
   }
 
   /** Starts background sampling; the promise settles once the first reading has succeeded or failed. */

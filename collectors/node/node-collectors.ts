@@ -21,6 +21,8 @@ export interface NodeCollectorOptions {
   endpoints: () => Readonly<Record<string, string>>;
   /** Directory whose filesystem the host collector reports (the node's data dir). */
   dataDir: string;
+  /** The host collector's `host_disk_size_mb` override in bytes (collectors/host/host-disk-override.ts). */
+  hostDiskSizeBytes?: number;
   /** Told about snapshot keys the catalogue does not cover (the catalogue test). */
   onUnknownKeys?: (collector: string, keys: readonly string[]) => void;
 }
@@ -44,7 +46,10 @@ export function nodeCollectors(options: NodeCollectorOptions): NodeCollectors {
       entries: entriesOf(source),
       ...unknown(name),
     });
-  const host = new HostCollector({ directory: options.dataDir });
+  const host = new HostCollector({
+    directory: options.dataDir,
+    ...(options.hostDiskSizeBytes === undefined ? {} : { diskSizeBytes: options.hostDiskSizeBytes }),
+  });
   const collectors: Collector[] = [];
   if (options.role === 'master') {
     // The host collector reads the same machine, with the data dir's disk too: the snapshot's system/* is left to it.

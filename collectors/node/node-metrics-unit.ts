@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { metricsPlugin } from '../prometheus/metrics-plugin.ts';
 import { nodeCollectors, type NodeCollectorOptions, type NodeCollectors } from './node-collectors.ts';
 import { NodeScrape } from './node-scrape.ts';
+import { HOST_DISK_SIZE_KEY, readHostDiskSizeOverride } from '../host/host-disk-override.ts';
 import type { JournalPriority } from '../../runtime/units/unit-reader.ts';
 
 // syslog priorities (a collector failing is a warning: the node's own component may be fine, only unread).
@@ -34,7 +35,7 @@ export class NodeMetricsUnit {
   private app: FastifyInstance | undefined;
   private collectors: NodeCollectors | undefined;
   private scrape: NodeScrape | undefined;
-  /** `http://ip:port` once started. */
+  /** `http://ip:port` once started; kept after a stop, so a restart binds the same port (Prometheus' target). */
   url: string | undefined;
 
   constructor(private readonly options: NodeMetricsUnitOptions) {}
@@ -45,7 +46,10 @@ export class NodeMetricsUnit {
   }
 
   async start(ctx: MetricsUnitContext): Promise<void> {
-    const collectors = nodeCollectors(this.options);
+    // The node's telegraf config is read at each start, as dcos-telegraf reads its own: a bad one fails the start.
+    const hostDiskSizeBytes = await readHostDiskSizeOverride(this.options.dataDir);
+    if (hostDiskSizeBytes !== undefined) ctx.log(`${HOST_DISK_SIZE_KEY}: reporting the data dir's filesystem as ${hostDiskSizeBytes} bytes (test aid)`);
+    const collectors = nodeCollectors({ ...this.options, ...(hostDiskSizeBytes === undefined ? {} : { hostDiskSizeBytes }) });
     const scrape = new NodeScrape({
       collectors: collectors.collectors,
       log: (level, message) => ctx.log(message, level === 'error' ? WARNING : INFO),
@@ -55,7 +59,9 @@ export class NodeMetricsUnit {
     // Host sampling starts in the background; until the first reading the host collector reports itself down.
     void collectors.host.start();
     try {
-      const { url } = await this.options.listen(app, this.options.host, this.options.port);
+      // An OS-chosen port (0) is chosen once: a restarted unit binds it again rather than move its scrape target.
+      const port = this.url === undefined ? this.options.port : Number(new URL(this.url).port);
+      const { url } = await this.options.listen(app, this.options.host, port);
       this.url = url;
     } catch (err) {
       collectors.host.stop();
