@@ -9,6 +9,7 @@ import type { UnitBehavior } from '../units/unit.ts';
 import { MASTER_UNIT } from '../master/master-service.ts';
 import { L4LB_UNIT } from './l4lb.ts';
 import { L4lbUnit } from './l4lb-unit.ts';
+import { readMinutemanWorkers } from './minuteman-node-config.ts';
 
 export { L4LB_UNIT };
 
@@ -18,11 +19,12 @@ export const l4lbService: NodeServiceDescriptor = {
   roles: ['master', 'agent', 'agent_public'],
   after: [MASTER_UNIT],
   endpoints: ['l4lb'],
-  create: ({ cluster, node, nodeIndex, port, publish }) => {
+  create: ({ cluster, node, nodeIndex, nodeDir, port, publish }) => {
     const masterNode = cluster.masterNode;
     const lb = new L4lbUnit({
       vipRange: `127.11.${nodeIndex}.0/24`,
       workers: cluster.config.l4lbWorkers,
+      readWorkers: () => readMinutemanWorkers(nodeDir),
       api: { host: node.ip, port: port('l4lb') },
       masterStateUrl: () => (masterNode.endpoints.mesos ? `${masterNode.endpoints.mesos}/master/state` : undefined),
     });

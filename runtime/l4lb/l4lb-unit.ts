@@ -22,6 +22,8 @@ export interface L4lbUnitOptions extends Omit<L4lbOptions, 'addresses'> {
   /** Default 5000 ms. */
   pollIntervalMs?: number;
   fetch?: typeof fetch;
+  /** Read at each start: this node's `workers` override (minuteman-node-config.ts); a rejection fails the start. */
+  readWorkers?: () => Promise<number | undefined>;
 }
 
 export class L4lbUnit implements UnitBehavior {
@@ -44,10 +46,12 @@ export class L4lbUnit implements UnitBehavior {
   }
 
   async start(ctx: UnitContext): Promise<void> {
-    const { masterStateUrl: urlOption, pollIntervalMs, fetch: fetchImpl, ...lbOptions } = this.options;
+    const { masterStateUrl: urlOption, pollIntervalMs, fetch: fetchImpl, readWorkers, ...lbOptions } = this.options;
     const masterStateUrl = typeof urlOption === 'function' ? urlOption() : urlOption;
+    const workers = (await readWorkers?.()) ?? lbOptions.workers;
     const lb = new L4lb({
       ...lbOptions,
+      ...(workers === undefined ? {} : { workers }),
       addresses: this.addresses,
       onWorkerExit: (worker, code, signal) =>
         ctx.log(`proxy worker ${worker} exited (code ${code}, signal ${signal}); restarting it`, PRIORITY.warning),
