@@ -20,8 +20,28 @@ export interface VectorSample {
   value: number;
 }
 
+/** How Prometheus runs: intervals in seconds (default 1) and rule files to load (absolute paths). */
+export interface PrometheusOptions {
+  scrapeIntervalSeconds?: number;
+  /** At most the scrape interval; default the scrape interval. */
+  scrapeTimeoutSeconds?: number;
+  evaluationIntervalSeconds?: number;
+  ruleFiles?: readonly string[];
+}
+
+/** An alert as `/api/v1/alerts` lists it (pending or firing). */
+export interface PrometheusAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing';
+  activeAt: string;
+  value: string;
+}
+
 export interface RunningPrometheus {
   url: string;
+  /** Every active alert (pending and firing) of the loaded rules. */
+  alerts(): Promise<PrometheusAlert[]>;
   /** An instant query; the vector it returns. */
   query(expression: string): Promise<VectorSample[]>;
   /** Polls `expression` until `accept` holds (at most `withinMs`), returning the accepted vector. */
@@ -40,30 +60,33 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function config(targets: readonly PrometheusTarget[]): string {
+function config(targets: readonly PrometheusTarget[], options: PrometheusOptions): string {
   const jobs = targets.map(
     (t, i) => `  - job_name: target${i}\n    metrics_path: ${JSON.stringify(t.metricsPath ?? '/metrics')}\n    static_configs:\n      - targets: [${JSON.stringify(t.address)}]\n`,
   );
-  return `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\nscrape_configs:\n${jobs.join('')}`;
+  const scrape = options.scrapeIntervalSeconds ?? 1;
+  const global = `global:\n  scrape_interval: ${scrape}s\n  scrape_timeout: ${options.scrapeTimeoutSeconds ?? scrape}s\n  evaluation_interval: ${options.evaluationIntervalSeconds ?? 1}s\n`;
+  const rules = (options.ruleFiles ?? []).map((f) => `  - ${JSON.stringify(f)}\n`).join('');
+  return `${global}${rules === '' ? '' : `rule_files:\n${rules}`}scrape_configs:\n${jobs.join('')}`;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startPrometheus(targets: readonly PrometheusTarget[]): Promise<RunningPrometheus> {
+export async function startPrometheus(targets: readonly PrometheusTarget[], options: PrometheusOptions = {}): Promise<RunningPrometheus> {
   // The free port is found before Prometheus binds it, so a parallel test may take it first: try again then.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnce(targets);
+      return await startOnce(targets, options);
     } catch (err) {
       if (attempt >= 3 || !/address already in use/.test((err as Error).message)) throw err;
     }
   }
 }
 
-async function startOnce(targets: readonly PrometheusTarget[]): Promise<RunningPrometheus> {
+async function startOnce(targets: readonly PrometheusTarget[], options: PrometheusOptions): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'minidc-prometheus-'));
   const configFile = join(dir, 'prometheus.yml');
-  writeFileSync(configFile, config(targets));
+  writeFileSync(configFile, config(targets, options));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
@@ -128,7 +151,14 @@ async function startOnce(targets: readonly PrometheusTarget[]): Promise<RunningP
     }
   };
 
-  return { url, query, waitFor, stop };
+  const alerts = async (): Promise<PrometheusAlert[]> => {
+    const response = await fetch(`${url}/api/v1/alerts`, { signal: AbortSignal.timeout(QUERY_TIMEOUT_MS) });
+    const body = (await response.json()) as { status: string; error?: string; data?: { alerts: PrometheusAlert[] } };
+    if (body.status !== 'success' || body.data === undefined) throw new Error(`alerts: ${body.error ?? JSON.stringify(body)}`);
+    return body.data.alerts;
+  };
+
+  return { url, alerts, query, waitFor, stop };
 }
 
 /** `promtool check metrics` on an exposition: exit status and what it printed (empty when clean). */
