@@ -1,0 +1,107 @@
+/**
+ * Injected faults fire the matching alerts of dashboards/prometheus/minidc-alerts.rules.yml in a real Prometheus
+ * scraping every node of an embedded cluster (the app's node services, in-process so units can be stopped as
+ * systemctl would), and the alerts clear after recovery. The five faults run at once on different nodes and units
+ * of one cluster, with short scrape and evaluation intervals; the rules' own `for:` windows are kept.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NODE_SERVICES } from '../../app/node-services.ts';
+import { Cluster, type ClusterNode } from '../../runtime/cluster/cluster.ts';
+import { loadClusterConfig } from '../../runtime/cluster/cluster-config.ts';
+import { badConfigFault, crashLoopFault, diskFullFault, dnsForwarderHangFault, stoppedUnitFault, type ClusterFault } from '../support/cluster-faults.ts';
+import { REPO_ROOT } from '../support/minidc-cli.ts';
+import { startPrometheus, type PrometheusAlert, type RunningPrometheus } from '../support/prometheus.ts';
+
+const RULES = join(REPO_ROOT, 'dashboards', 'prometheus', 'minidc-alerts.rules.yml');
+// A scrape of a node whose forwarder hangs waits for the 2 s liveness probe, and a loaded machine adds seconds to every
+// scrape (each reads the node's /system/health/v1, which runs its probes): the scrape timeout must outlast both.
+const SCRAPE_SECONDS = 3;
+
+let dir: string;
+let cluster: Cluster;
+let prometheus: RunningPrometheus;
+let faults: ClusterFault[];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'minidc-fault-alerts-'));
+  const configFile = join(dir, 'config.json');
+  // No DNS watchdog run during the test (it would restart the hung forwarder and clear that fault itself): a yearly
+  // schedule rather than a long first delay, which makes every timer listing search thousands of runs ahead.
+  await writeFile(configFile, JSON.stringify({ sample_app: false, dns_watchdog_schedule: '0 0 1 1 *', dns_watchdog_delay: '0secs' }));
+  const config = loadClusterConfig({ config: configFile, dataDir: join(dir, 'data'), ports: 'ephemeral', agents: '2', publicAgents: '1' });
+  cluster = new Cluster(config, NODE_SERVICES);
+  await cluster.start();
+  const byRole = (role: ClusterNode['role']) => cluster.nodes.filter((n) => n.role === role);
+  const [master] = byRole('master') as [ClusterNode];
+  const [agent1, agent2] = byRole('agent') as [ClusterNode, ClusterNode];
+  const [publicAgent] = byRole('agent_public') as [ClusterNode];
+  const instance = (n: ClusterNode) => new URL(n.endpoints.metrics!).host;
+  faults = [
+    stoppedUnitFault(agent1),
+    dnsForwarderHangFault(publicAgent),
+    crashLoopFault(agent2, master.endpoints.marathon!),
+    badConfigFault(master, cluster.nodeDir(master)),
+    diskFullFault(agent2, cluster.nodeDir(agent2), instance(agent2)),
+  ];
+  prometheus = await startPrometheus(
+    cluster.nodes.map((n) => ({ address: instance(n) })),
+    { scrapeIntervalSeconds: SCRAPE_SECONDS, evaluationIntervalSeconds: 1, ruleFiles: [RULES] },
+  );
+  await prometheus.waitFor('up == 1', (v) => v.length === cluster.nodes.length, 30_000).catch(async (err: Error) => {
+    const targets = (await (await fetch(`${prometheus.url}/api/v1/targets`)).json()) as { data: { activeTargets: { scrapeUrl: string; lastError: string }[] } };
+    throw new Error(`${err.message}; targets: ${targets.data.activeTargets.map((t) => `${t.scrapeUrl} ${t.lastError}`).join('; ')}`);
+  });
+});
+
+after(async () => {
+  await prometheus?.stop();
+  await cluster?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const matches = (alert: PrometheusAlert, fault: ClusterFault) =>
+  alert.labels.alertname === fault.alert.name && Object.entries(fault.alert.labels).every(([k, v]) => alert.labels[k] === v);
+
+async function untilAlerts(what: string, done: (alerts: PrometheusAlert[]) => boolean, withinMs: number): Promise<PrometheusAlert[]> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const alerts = await prometheus.alerts();
+    if (done(alerts)) return alerts;
+    if (Date.now() > until) throw new Error(`${what} within ${withinMs} ms; active: ${JSON.stringify(alerts.map((a) => [a.labels, a.state]))}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+test('before any fault none of the alerts the faults raise is active', async () => {
+  const alerts = await prometheus.alerts();
+  for (const fault of faults) assert.ok(!alerts.some((a) => matches(a, fault)), `${fault.name}: ${JSON.stringify(alerts.map((a) => a.labels))}`);
+});
+
+test('each injected fault fires its alert, and each alert clears after recovery', async () => {
+  await Promise.all(faults.map((f) => f.inject()));
+  const firing = await untilAlerts(
+    `every fault's alert firing (${faults.map((f) => f.alert.name).join(', ')})`,
+    (alerts) => faults.every((f) => alerts.some((a) => matches(a, f) && a.state === 'firing')),
+    75_000,
+  );
+  // The right unit on the right node, and nothing blamed on a node no fault touched.
+  const unitAlerts = firing.filter((a) => a.labels.alertname === 'UnitUnhealthy' && a.state === 'firing');
+  const blamed = new Set(unitAlerts.map((a) => `${a.labels.node} ${a.labels.unit}`));
+  const expected = new Set(faults.filter((f) => f.alert.name === 'UnitUnhealthy').map((f) => `${f.node.ip} ${f.unit}`));
+  for (const b of blamed) assert.ok(expected.has(b), `UnitUnhealthy for ${b}, which no fault touched`);
+
+  await Promise.all(faults.map((f) => f.recover()));
+  // A crash loop's alert counts failures over its window: only the others can clear within this test.
+  const clearable = faults.filter((f) => f.alert.name !== 'MesosTaskCrashLoop');
+  await untilAlerts('every alert cleared', (alerts) => clearable.every((f) => !alerts.some((a) => matches(a, f))), 45_000);
+  // The crash loop's cause is gone: no task fails any more.
+  await prometheus.waitFor(
+    `sum(increase(mesos_framework_tasks_terminal_total{state="failed"}[${4 * SCRAPE_SECONDS}s]))`,
+    (v) => v.length === 1 && v[0]!.value === 0,
+    30_000,
+  );
+});
