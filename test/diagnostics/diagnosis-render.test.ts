@@ -9,7 +9,7 @@ import { clusterDiagnosis, nodeDiagnosis } from '../../diagnostics/bundles/diagn
 import type { Diagnosis, Finding } from '../../diagnostics/bundles/diagnosis/diagnosis.ts';
 import { renderDiagnosis } from '../../diagnostics/bundles/diagnosis/render-diagnosis.ts';
 import { taskFindings } from '../../diagnostics/bundles/diagnosis/task-findings.ts';
-import { splitOutput } from '../../diagnostics/bundles/diagnosis/unit-findings.ts';
+import { splitOutput, unitFindings } from '../../diagnostics/bundles/diagnosis/unit-findings.ts';
 
 const AT = Date.UTC(2026, 11, 7, 4, 0, 0);
 const finding = (f: Partial<Finding> & Pick<Finding, 'severity' | 'what'>): Finding => ({ why: 'because', evidence: [], ...f });
@@ -100,6 +100,24 @@ test('a unit output: probe and rule texts are the why, journal lines the evidenc
     why: 'Liveness probe failed: ready.spartan at 127.0.2.1:53: ETIMEOUT; Liveness probe failed: GET http://x/vips: ECONNREFUSED',
     evidence: ['2026-12-07 03:59:58.1 +0000 UTC started', '2026-12-07 03:59:59 +0000 UTC serving'],
   });
+});
+
+test("a unit that fails to start: the why carries its last failure's reason, whole, however long", () => {
+  const unit = 'dcos-minuteman.service';
+  const reason = `invalid config /tmp/${'d'.repeat(80)}/etc/minuteman.json: 'workers' must be a whole number from 0 to 8, got 99`;
+  const output =
+    `ExecMainStatus return failed status for ${unit}\n` +
+    `2026-12-07 03:59:57 +0000 UTC ${unit} failed with exit status 1: an older reason\n` +
+    `2026-12-07 03:59:58 +0000 UTC ${unit} failed with exit status 1: ${reason}\n` +
+    `2026-12-07 03:59:59 +0000 UTC ${unit}: Scheduled restart job, restart counter is at 3.\n`;
+  const node = { Leader: true, Role: 'master', IP: '127.0.1.1', Host: '127.0.1.1', Health: 1, MesosID: '', Output: { [unit]: output } };
+  const units = [{ UnitName: unit, Health: 1, Title: 't', Timestamp: '', PrettyName: 'p' }];
+  const [f] = unitFindings({ Units: null, Nodes: { '127.0.1.1': { ...node, Units: units } }, UpdatedTime: '' });
+  assert.equal(f!.why, `ExecMainStatus return failed status for ${unit}; last failure: exit status 1: ${reason}`);
+  const text = renderDiagnosis({ checkedAt: AT, findings: [f!] });
+  const lines = text.split('\n');
+  const why = lines.slice(lines.findIndex((l) => l.startsWith('  why:   ')), lines.findIndex((l) => l.startsWith('  evidence'))).join(' ');
+  assert.ok(why.replace(/\s+/g, ' ').includes(reason), text);
 });
 
 test('sources that cannot be read are findings, never exceptions', async (t) => {

@@ -34,8 +34,23 @@ function unhealthyUnits(node: ReportNode, where: DiagnosedNode): Finding[] {
     .filter((u) => u.Health !== HEALTHY)
     .map((u) => {
       const { why, evidence } = splitOutput(node.Output[u.UnitName] ?? '');
-      return { severity: 'error', node: where, unit: u.UnitName, what: `${u.UnitName} is unhealthy`, why, evidence };
+      const failure = lastFailure(u.UnitName, evidence);
+      const because = failure === undefined ? why : `${why}; last failure: ${failure}`;
+      return { severity: 'error', node: where, unit: u.UnitName, what: `${u.UnitName} is unhealthy`, why: because, evidence };
     });
+}
+
+/**
+ * The reason of the unit's last failed start or exit (`<unit> failed with exit status N: reason` in its journal):
+ * the rules only say that it failed, and an evidence line may be cut short in the text, but the why is wrapped whole.
+ */
+function lastFailure(unit: string, evidence: readonly string[]): string | undefined {
+  const marker = `${unit} failed with `;
+  for (let i = evidence.length - 1; i >= 0; i--) {
+    const at = evidence[i]!.indexOf(marker);
+    if (at !== -1) return evidence[i]!.slice(at + marker.length);
+  }
+  return undefined;
 }
 
 /** The rule or probe texts (one per line) before the journal lines, and the journal lines themselves. */
