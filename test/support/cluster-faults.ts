@@ -27,6 +27,7 @@ export interface ClusterFault {
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const words = (s: string) => s.split(' ').map(escape).join('\\s+');
 const unitUnhealthy = (node: ClusterNode, unit: string) => ({ name: 'UnitUnhealthy', labels: { node: node.ip, unit } });
 const unitOf = (node: ClusterNode, name: string) => {
   const unit = node.units.get(name);
@@ -126,7 +127,8 @@ export function badConfigFault(node: ClusterNode, nodeDir: string): ClusterFault
     node,
     alert: unitUnhealthy(node, unitName),
     unit: unitName,
-    cause: new RegExp(`${escape(unitName)} is unhealthy\\n\\s+where: ${escape(node.ip)} [^]*invalid config ${escape(path)}: 'workers' must be`),
+    // The why is wrapped at spaces: any run of white space between its words.
+    cause: new RegExp(`${escape(unitName)} is unhealthy\\n\\s+where: ${escape(node.ip)} [^]*?why:[^]*?${words(`invalid config ${path}: 'workers' must be`)}`),
     inject: async () => {
       await writeJson(path, { workers: 99 });
       await unit.restart().then(
