@@ -11,7 +11,7 @@
  * is reported as flapping.
  *
  * The DNS watchdog's schedule is set yearly, or its run every 5 min would restart the hung forwarder and cure that
- * fault before it is diagnosed. Environment: BENCH_SCRAPE_S (10), BENCH_EVAL_S (10), BENCH_WITHIN_S (120).
+ * fault before it is diagnosed. Environment: BENCH_SCRAPE_S (5), BENCH_EVAL_S (5), BENCH_WITHIN_S (120).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,8 +26,8 @@ import { badConfigFault, crashLoopFault, diskFullFault, dnsForwarderHangFault, s
 import { REPO_ROOT } from '../test/support/minidc-cli.ts';
 import { startPrometheus, type PrometheusAlert } from '../test/support/prometheus.ts';
 
-const SCRAPE_S = Number(process.env.BENCH_SCRAPE_S ?? 10);
-const EVAL_S = Number(process.env.BENCH_EVAL_S ?? 10);
+const SCRAPE_S = Number(process.env.BENCH_SCRAPE_S ?? 5);
+const EVAL_S = Number(process.env.BENCH_EVAL_S ?? 5);
 const WITHIN_MS = Number(process.env.BENCH_WITHIN_S ?? 120) * 1000;
 const RULES = join(REPO_ROOT, 'dashboards', 'prometheus', 'minidc-alerts.rules.yml');
 
