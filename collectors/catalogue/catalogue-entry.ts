@@ -17,6 +17,9 @@ export type CatalogueSource =
   | 'l4lb'
   | 'host'
   | 'units'
+  | 'marathon_task_failures'
+  | 'l4lb_vips'
+  | 'bundles'
   | 'scrape';
 
 export interface CatalogueEntry extends MetricDeclaration {
