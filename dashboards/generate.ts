@@ -1,14 +1,16 @@
 /**
- * `npm run dashboards:generate`: writes the generated files under dashboards/ (the Prometheus rule file) from their
+ * `npm run dashboards:generate`: writes the generated files under dashboards/ (the Prometheus rule file and its promtool tests) from their
  * TypeScript sources; `--check` writes nothing and exits 1 naming any file that is not what generation gives.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ALERT_GROUPS } from './alerts/minidc-alerts.ts';
 import { ruleFile } from './alerts/rule-file.ts';
+import { ruleTestFile } from './alerts/rule-test-file.ts';
 
 export const GENERATED: ReadonlyArray<{ path: string; content: () => string }> = [
   { path: fileURLToPath(new URL('./prometheus/minidc-alerts.rules.yml', import.meta.url)), content: () => ruleFile(ALERT_GROUPS) },
+  { path: fileURLToPath(new URL('./prometheus/minidc-alerts.test.yml', import.meta.url)), content: () => ruleTestFile(ALERT_GROUPS, 'minidc-alerts.rules.yml') },
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
