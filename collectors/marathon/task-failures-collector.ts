@@ -92,8 +92,10 @@ export class TaskFailuresCollector implements Collector {
 
   private count(event: Record<string, unknown>): void {
     const { appId, taskStatus } = event;
-    if (typeof appId !== 'string' || typeof taskStatus !== 'string' || !FAILED_TASK_STATES.has(taskStatus)) return;
-    this.failures.set(appId, (this.failures.get(appId) ?? 0) + 1);
+    if (typeof appId !== 'string' || typeof taskStatus !== 'string') return;
+    // An app's series starts at 0 with its first update of any kind (staging, running): `increase()` cannot count
+    // the step to a series' first sample, so a first failure would otherwise be lost to the crash-loop rule.
+    this.failures.set(appId, (this.failures.get(appId) ?? 0) + (FAILED_TASK_STATES.has(taskStatus) ? 1 : 0));
   }
 }
 

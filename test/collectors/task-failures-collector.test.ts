@@ -1,6 +1,6 @@
 // minidc_marathon_app_task_failures_total{app} from a real /v2/events stream: every TASK_FAILED/TASK_ERROR
 // status update counts (five failures in a row are five, where lastTaskFailure would show one), other states do
-// not, the count survives the stream dropping (the collector is down meanwhile and reattaches on a later scrape),
+// not but start the app's series at 0, the count survives the stream dropping (the collector is down meanwhile and reattaches on a later scrape),
 // and stop() closes the stream.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,14 +34,16 @@ test('failed tasks per app from the event stream, kept across a dropped stream',
     Object.fromEntries((await collector.collect({ signal: new AbortController().signal })).map((s) => [s.labels!.app, s.value]));
 
   assert.deepEqual(await scrape(), {});
+  update(marathon.bus, '/crashy', 'TASK_STAGING');
+  await eventually('the app seen before it fails', async () => ((await scrape())['/crashy'] === 0 ? true : undefined));
   for (let i = 0; i < 5; i++) update(marathon.bus, '/crashy', 'TASK_FAILED');
   update(marathon.bus, '/crashy', 'TASK_RUNNING');
   update(marathon.bus, '/group/web', 'TASK_ERROR');
   update(marathon.bus, '/group/web', 'TASK_KILLED');
   update(marathon.bus, '/group/web', 'TASK_FINISHED');
   update(marathon.bus, '/lost', 'TASK_LOST');
-  await eventually('the failures counted', async () => ((await scrape())['/group/web'] === 1 ? true : undefined));
-  assert.deepEqual(await scrape(), { '/crashy': 5, '/group/web': 1 });
+  await eventually('the failures counted', async () => ((await scrape())['/lost'] === 0 ? true : undefined));
+  assert.deepEqual(await scrape(), { '/crashy': 5, '/group/web': 1, '/lost': 0 });
 
   // Marathon goes away: the stream ends and the collector is down, then attaches to the new one, counts kept.
   await marathon.app.close();
@@ -49,7 +51,7 @@ test('failed tasks per app from the event stream, kept across a dropped stream',
   marathon = await marathonEvents();
   url = marathon.url;
   update(marathon.bus, '/crashy', 'TASK_FAILED'); // before attaching: missed, as documented
-  assert.deepEqual(await scrape(), { '/crashy': 5, '/group/web': 1 });
+  assert.deepEqual(await scrape(), { '/crashy': 5, '/group/web': 1, '/lost': 0 });
   update(marathon.bus, '/crashy', 'TASK_FAILED');
   await eventually('the new failure counted', async () => ((await scrape())['/crashy'] === 6 ? true : undefined));
 
