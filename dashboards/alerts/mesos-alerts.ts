@@ -1,6 +1,6 @@
 /** The Mesos layer: leader, agents, tasks, Marathon apps crash-looping, the registrar. */
 import { metric as m, type AlertGroup } from './alert-rule.ts';
-import { AGENT_TARGET, MASTER_TARGET, series } from './rule-cases.ts';
+import { AGENT_TARGET, MASTER_TARGET, oneSeriesCases, series } from './rule-cases.ts';
 import { FOR, THRESHOLDS as T } from './thresholds.ts';
 
 const AGENT_UNITS = 'dcos-mesos-slave(-public)?\\\\.service';
@@ -15,8 +15,7 @@ export const MESOS_ALERTS: AlertGroup = {
       severity: 'critical',
       summary: 'No Mesos master is elected',
       description: 'No scraped master reports mesos.stats.elected = 1: no offers are made, no task is launched or killed.',
-      firing: { input: [series('mesos_stats_elected', MASTER_TARGET, '1 0x12')], at: '1m', labels: {} },
-      quiet: { input: [series('mesos_stats_elected', MASTER_TARGET, '1x12')], at: '1m' },
+      ...oneSeriesCases('mesos_stats_elected', MASTER_TARGET, { fires: '1 0x12', quiet: '1x12' }, { labels: {} }),
     },
     {
       alert: 'MesosAgentsDisconnected',
@@ -25,8 +24,7 @@ export const MESOS_ALERTS: AlertGroup = {
       severity: 'warning',
       summary: '{{ $value }} Mesos agent(s) disconnected',
       description: 'The master counts {{ $value }} agent(s) disconnected; their tasks keep running but get no new work.',
-      firing: { input: [series('mesos_cluster_slaves_disconnected', MASTER_TARGET, '0 1x12')], at: '1m', labels: MASTER_TARGET, value: 1 },
-      quiet: { input: [series('mesos_cluster_slaves_disconnected', MASTER_TARGET, '0x12')], at: '1m' },
+      ...oneSeriesCases('mesos_cluster_slaves_disconnected', MASTER_TARGET, { fires: '0 1x12', quiet: '0x12' }, { value: 1 }),
     },
     {
       alert: 'MesosAgentsUnreachable',
@@ -35,8 +33,7 @@ export const MESOS_ALERTS: AlertGroup = {
       severity: 'critical',
       summary: '{{ $value }} Mesos agent(s) unreachable',
       description: 'The master marked {{ $value }} agent(s) unreachable after missed health checks; their tasks are TASK_UNREACHABLE.',
-      firing: { input: [series('mesos_cluster_slaves_unreachable', MASTER_TARGET, '0 2x12')], at: '1m', labels: MASTER_TARGET, value: 2 },
-      quiet: { input: [series('mesos_cluster_slaves_unreachable', MASTER_TARGET, '0x12')], at: '1m' },
+      ...oneSeriesCases('mesos_cluster_slaves_unreachable', MASTER_TARGET, { fires: '0 2x12', quiet: '0x12' }, { value: 2 }),
     },
     {
       alert: 'MesosAgentNotRegistered',
@@ -105,13 +102,7 @@ export const MESOS_ALERTS: AlertGroup = {
       severity: 'warning',
       summary: 'Registrar stores take {{ $value }} s (p99)',
       description: "The master's registry writes are slow (p99 {{ $value }} s): agent registrations and removals wait on them.",
-      firing: {
-        input: [series('mesos_registrar_state_store_seconds', { ...MASTER_TARGET, quantile: '0.99' }, '1.5x30')],
-        at: '2m',
-        labels: { ...MASTER_TARGET, quantile: '0.99' },
-        value: 1.5,
-      },
-      quiet: { input: [series('mesos_registrar_state_store_seconds', { ...MASTER_TARGET, quantile: '0.99' }, '0.2x30')], at: '2m' },
+      ...oneSeriesCases('mesos_registrar_state_store_seconds', { ...MASTER_TARGET, quantile: '0.99' }, { fires: '1.5x30', quiet: '0.2x30' }, { value: 1.5 }, '2m'),
     },
   ],
 };

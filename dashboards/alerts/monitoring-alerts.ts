@@ -1,6 +1,6 @@
 /** The observers themselves: scrape targets, collectors, diagnostics bundles. */
 import { metric as m, type AlertGroup } from './alert-rule.ts';
-import { AGENT_TARGET, MASTER_TARGET, series } from './rule-cases.ts';
+import { AGENT_TARGET, MASTER_TARGET, oneSeriesCases, series } from './rule-cases.ts';
 import { FOR } from './thresholds.ts';
 
 const collector = (name: string) => ({ ...AGENT_TARGET, collector: name });
@@ -16,8 +16,8 @@ export const MONITORING_ALERTS: AlertGroup = {
       severity: 'critical',
       summary: 'Prometheus cannot scrape {{ $labels.instance }}',
       description: 'The {{ $labels.job }} target {{ $labels.instance }} did not answer its scrape: the node or its dcos-telegraf is down.',
-      firing: { input: [series('up', AGENT_TARGET, '1 0x12')], at: '1m', labels: AGENT_TARGET },
-      quiet: { input: [series('up', AGENT_TARGET, '1x5 0 1x6')], at: '1m' },
+      // Quiet: one missed scrape (a restart) is shorter than `for`.
+      ...oneSeriesCases('up', AGENT_TARGET, { fires: '1 0x12', quiet: '1x5 0 1x6' }),
     },
     {
       alert: 'CollectorDown',

@@ -1,11 +1,19 @@
 /** Service discovery and load balancing: the node DNS forwarders, their watchdog, and the VIPs. */
 import { metric as m, type AlertGroup } from './alert-rule.ts';
-import { AGENT_TARGET, series } from './rule-cases.ts';
+import { AGENT_TARGET, oneSeriesCases, series } from './rule-cases.ts';
 import { FOR, percent, THRESHOLDS as T } from './thresholds.ts';
 
 const requests = m('minidc_dns_requests_total');
 const requestsWith = (rcode: string) => ({ ...AGENT_TARGET, zone: 'mesos', rcode });
-const bucket = (le: string) => ({ ...AGENT_TARGET, le });
+/** The duration histogram with 10 answers a scrape, `fast` of them (in promtool's notation) under 0.1 s. */
+const durationBuckets = (fast: string) =>
+  (
+    [
+      ['0.1', fast],
+      ['1', '0+10x40'],
+      ['+Inf', '0+10x40'],
+    ] as const
+  ).map(([le, values]) => series('minidc_dns_request_duration_seconds_bucket', { ...AGENT_TARGET, le }, values));
 const VIP = { ...AGENT_TARGET, vip: '11.0.0.1:80', name: 'web.marathon.l4lb.thisdcos.directory:80' };
 const vipBackends = (total: string, healthy: string) => [series('minidc_l4lb_vip_backends', VIP, total), series('minidc_l4lb_vip_backends_healthy', VIP, healthy)];
 
@@ -37,23 +45,9 @@ export const NETWORK_ALERTS: AlertGroup = {
       severity: 'warning',
       summary: 'DNS forwarder on {{ $labels.instance }} answers slowly',
       description: `The node DNS forwarder's p99 answer time over 5 minutes is over ${T.dnsP99Seconds.warning * 1000} ms: its upstreams or Mesos-DNS are slow.`,
-      firing: {
-        input: [
-          series('minidc_dns_request_duration_seconds_bucket', bucket('0.1'), '0x40'),
-          series('minidc_dns_request_duration_seconds_bucket', bucket('1'), '0+10x40'),
-          series('minidc_dns_request_duration_seconds_bucket', bucket('+Inf'), '0+10x40'),
-        ],
-        at: '3m',
-        labels: { instance: AGENT_TARGET.instance },
-      },
-      quiet: {
-        input: [
-          series('minidc_dns_request_duration_seconds_bucket', bucket('0.1'), '0+10x40'),
-          series('minidc_dns_request_duration_seconds_bucket', bucket('1'), '0+10x40'),
-          series('minidc_dns_request_duration_seconds_bucket', bucket('+Inf'), '0+10x40'),
-        ],
-        at: '3m',
-      },
+      // Every answer between 0.1 s and 1 s, or every answer under 0.1 s.
+      firing: { input: durationBuckets('0x40'), at: '3m', labels: { instance: AGENT_TARGET.instance } },
+      quiet: { input: durationBuckets('0+10x40'), at: '3m' },
     },
     {
       alert: 'DnsWatchdogRestarts',
@@ -62,8 +56,7 @@ export const NETWORK_ALERTS: AlertGroup = {
       severity: 'warning',
       summary: 'The DNS watchdog restarted the forwarder on {{ $labels.instance }}',
       description: 'dcos-spartan-watchdog found the forwarder not answering ready.spartan and restarted it.',
-      firing: { input: [series('minidc_dns_watchdog_restarts_total', AGENT_TARGET, '0 0 1x10')], at: '1m', labels: AGENT_TARGET },
-      quiet: { input: [series('minidc_dns_watchdog_restarts_total', AGENT_TARGET, '1x12')], at: '1m' },
+      ...oneSeriesCases('minidc_dns_watchdog_restarts_total', AGENT_TARGET, { fires: '0 0 1x10', quiet: '1x12' }),
     },
     {
       alert: 'VipBackendsDown',
@@ -93,8 +86,7 @@ export const NETWORK_ALERTS: AlertGroup = {
       severity: 'critical',
       summary: '{{ $value }} VIP(s) not listening on {{ $labels.instance }}',
       description: 'A VIP in the table has no listener on this node: clients of that VIP are refused here.',
-      firing: { input: [series('minidc_l4lb_vips_not_listening', AGENT_TARGET, '0 1x12')], at: '1m', labels: AGENT_TARGET, value: 1 },
-      quiet: { input: [series('minidc_l4lb_vips_not_listening', AGENT_TARGET, '0x12')], at: '1m' },
+      ...oneSeriesCases('minidc_l4lb_vips_not_listening', AGENT_TARGET, { fires: '0 1x12', quiet: '0x12' }, { value: 1 }),
     },
   ],
 };
