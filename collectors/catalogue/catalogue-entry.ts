@@ -18,6 +18,7 @@ export type CatalogueSource =
   | 'host'
   | 'units'
   | 'marathon_task_failures'
+  | 'mesos_agents'
   | 'l4lb_vips'
   | 'bundles'
   | 'scrape';

@@ -30,6 +30,11 @@ export const MARATHON_APP_TASK_FAILURES = derivedEntry(
   { labelNames: ['app'], derivation: "Marathon's GET /v2/events status_update_event stream, counted per appId" },
 );
 
+export const MESOS_AGENT_LISTED = derivedEntry(['mesos_agents'], 'gauge', 'minidc.mesos.agent_listed', 'An agent node the master lists: 1 active, 0 inactive (absent when not listed).', {
+  labelNames: ['node'],
+  derivation: "the master's GET /master/slaves, by the address in each agent's pid",
+});
+
 export const DIAGNOSTICS_BUNDLES = derivedEntry(['bundles'], 'gauge', 'minidc.diagnostics.bundles', 'Diagnostics bundles on the node, by type (Local, Cluster) and status.', {
   labelNames: ['type', 'status'],
   derivation: "the node's dcos-diagnostics GET /system/health/v1/node/diagnostics",
@@ -41,5 +46,6 @@ export const MINIDC_ENTRIES: readonly CatalogueEntry[] = [
   COLLECTOR_DURATION,
   SCRAPE_DURATION,
   MARATHON_APP_TASK_FAILURES,
+  MESOS_AGENT_LISTED,
   DIAGNOSTICS_BUNDLES,
 ];

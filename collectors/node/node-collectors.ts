@@ -1,12 +1,13 @@
 /**
  * Which collectors a node runs, by role, from the node's endpoints (endpoints.json's names): a master node reads
- * its master's snapshot and roles and Mesos-DNS; an agent node its agent's snapshot and containers; every node its
+ * its master's snapshot, roles and agent list and Mesos-DNS; an agent node its agent's snapshot and containers; every node its
  * DNS forwarder, its VIP layer and VIP table, its host, its units' health and its diagnostics bundles (from the node's
  * dcos-diagnostics); a node running Marathon (`marathon` endpoint) also counts its apps' task failures. Endpoints are looked up at each scrape, so collectors can
  * be built before the components bind.
  */
 import type { Collector } from '../collector.ts';
 import { entriesOf } from '../catalogue/catalogue.ts';
+import { listedAgentsCollector } from '../agents/listed-agents-collector.ts';
 import { bundleStatusCollector } from '../bundles/bundle-status-collector.ts';
 import { HostCollector } from '../host/host-collector.ts';
 import { vipBackendsCollector } from '../l4lb/vip-backends-collector.ts';
@@ -57,6 +58,7 @@ export function nodeCollectors(options: NodeCollectorOptions): NodeCollectors {
     // The host collector reads the same machine, with the data dir's disk too: the snapshot's system/* is left to it.
     collectors.push(mesosMasterCollector({ url: endpoint('mesos'), includeSystem: false, ...unknown('mesos_master') }));
     collectors.push(mesosRolesCollector({ url: endpoint('mesos') }));
+    collectors.push(listedAgentsCollector({ url: endpoint('mesos') }));
     collectors.push(flat('mesos_dns', 'mesos_dns', 'mesos_dns', '/metrics/snapshot'));
     collectors.push(taskFailures);
   } else {

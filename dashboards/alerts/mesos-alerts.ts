@@ -1,9 +1,13 @@
 /** The Mesos layer: leader, agents, tasks, Marathon apps crash-looping, the registrar. */
 import { metric as m, type AlertGroup } from './alert-rule.ts';
-import { AGENT_TARGET, MASTER_TARGET, oneSeriesCases, series } from './rule-cases.ts';
+import { MASTER_TARGET, oneSeriesCases, series } from './rule-cases.ts';
 import { FOR, THRESHOLDS as T } from './thresholds.ts';
 
 const AGENT_UNITS = 'dcos-mesos-slave(-public)?\\\\.service';
+const elected = series('mesos_stats_elected', MASTER_TARGET, '1x12');
+/** Two agent nodes whose agent unit has the given health. */
+const agentNodes = (health: string) =>
+  ['127.0.2.1', '127.0.2.2'].map((ip) => series('minidc_unit_health', { instance: `${ip}:61091`, job: 'minidc', node: ip, unit: 'dcos-mesos-slave.service' }, health));
 
 export const MESOS_ALERTS: AlertGroup = {
   name: 'minidc-mesos',
@@ -37,25 +41,24 @@ export const MESOS_ALERTS: AlertGroup = {
     },
     {
       alert: 'MesosAgentNotRegistered',
-      // Both series come from the agent node's own scrape, so they share its `instance`.
-      expr: `(${m('minidc_unit_health')}{unit=~"${AGENT_UNITS}"} == 0) and on (instance) (${m('mesos_stats_registered')} == 0)`,
+      // The agent unit's health (from its node) joined to the master's agent list on the node's address; only while a
+      // master leads, since without one no agent is listed and MesosNoLeader says so.
+      expr: `(max by (node, unit) (${m('minidc_unit_health')}{unit=~"${AGENT_UNITS}"}) == 0) unless on (node) ${m('minidc_mesos_agent_listed')} and on () (max(${m('mesos_stats_elected')}) == 1)`,
       for: FOR.settledState,
       severity: 'critical',
-      summary: 'The agent on {{ $labels.node }} runs but is not registered with the master',
-      description:
-        '{{ $labels.unit }} on {{ $labels.node }} is active, yet the agent reports it is not registered: the master does not list it, so its resources are not offered.',
+      summary: 'The agent on {{ $labels.node }} runs but the master does not list it',
+      description: '{{ $labels.unit }} on {{ $labels.node }} is active, yet the leading master does not list the agent: its resources are not offered and its tasks are not tracked.',
       firing: {
-        input: [
-          series('minidc_unit_health', { ...AGENT_TARGET, node: '127.0.2.1', unit: 'dcos-mesos-slave.service' }, '0x12'),
-          series('mesos_stats_registered', AGENT_TARGET, '1 0x12'),
-        ],
+        input: [...agentNodes('0x12'), series('minidc_mesos_agent_listed', { ...MASTER_TARGET, node: '127.0.2.1' }, '1x12'), elected],
         at: '1m',
-        labels: { ...AGENT_TARGET, node: '127.0.2.1', unit: 'dcos-mesos-slave.service' },
+        labels: { node: '127.0.2.2', unit: 'dcos-mesos-slave.service' },
       },
       quiet: {
         input: [
-          series('minidc_unit_health', { ...AGENT_TARGET, node: '127.0.2.1', unit: 'dcos-mesos-slave.service' }, '0x12'),
-          series('mesos_stats_registered', AGENT_TARGET, '1x12'),
+          ...agentNodes('0x12'),
+          series('minidc_mesos_agent_listed', { ...MASTER_TARGET, node: '127.0.2.1' }, '1x12'),
+          series('minidc_mesos_agent_listed', { ...MASTER_TARGET, node: '127.0.2.2' }, '0x12'),
+          elected,
         ],
         at: '1m',
       },
