@@ -1,14 +1,17 @@
 /**
- * `npm run dashboards:generate`: writes the generated files under dashboards/ (the Prometheus rule file) from their
+ * `npm run dashboards:generate`: writes the generated files under dashboards/ (the Prometheus rule file, the Grafana dashboards) from their
  * TypeScript sources; `--check` writes nothing and exits 1 naming any file that is not what generation gives.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ALERT_GROUPS } from './alerts/minidc-alerts.ts';
 import { ruleFile } from './alerts/rule-file.ts';
+import { dashboardJson } from './grafana/dashboard-json.ts';
+import { DASHBOARDS, dashboardFileText } from './grafana/dashboards.ts';
 
 export const GENERATED: ReadonlyArray<{ path: string; content: () => string }> = [
   { path: fileURLToPath(new URL('./prometheus/minidc-alerts.rules.yml', import.meta.url)), content: () => ruleFile(ALERT_GROUPS) },
+  ...DASHBOARDS.map((d) => ({ path: fileURLToPath(new URL(`./grafana/json/${d.file}`, import.meta.url)), content: () => dashboardFileText(dashboardJson(d)) })),
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
