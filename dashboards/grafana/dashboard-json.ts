@@ -63,7 +63,6 @@ function variable(v: TemplateVariable): QueryVariableBuilder {
     .label(v.label)
     .datasource(DATASOURCE)
     .query(`label_values(${v.source}, ${v.sourceLabel})`)
-    .definition(`label_values(${v.source}, ${v.sourceLabel})`)
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc)
     .multi(true)
@@ -89,5 +88,9 @@ export function dashboardJson(spec: DashboardSpec): Dashboard {
     builder.withRow(new RowBuilder(row.title).id(id++));
     for (const p of row.panels) builder.withPanel(panel(p, id++));
   }
-  return builder.build();
+  const json = builder.build();
+  // The SDK (0.0.21) gives every variable an interval variable's `auto`, `auto_min` and `auto_count`; Grafana's
+  // dashboard schema has no such fields on a query variable, so they go.
+  const list = (json.templating?.list ?? []).map(({ auto: _auto, auto_min: _min, auto_count: _count, ...rest }) => rest);
+  return { ...json, templating: { list } };
 }
