@@ -47,7 +47,7 @@ export const CLUSTER_DASHBOARD: DashboardSpec = {
         ]),
         timeseries('Task state changes by reason', 'State changes by state, source and reason over the last 5 minutes.', 'short', [
           query(increase(series('mesos_cluster_task_states_by_reason_total'), '5m'), '{{state}} {{source}} {{reason}}', {
-            appearsAfter: 'a task failed, was killed or was lost',
+            appearsAfter: 'a task failed or was lost (a terminal status update with a reason)',
           }),
         ]),
       ],

@@ -36,7 +36,8 @@ async function whyEmpty(api: PrometheusQueryApi, expr: string, samples: readonly
     if ((await api.query(`count(${name})`)).length === 0) return `metric absent: no series of ${name}`;
     if (matchers !== '' && (await api.query(`count(${name}{${matchers}})`)).length === 0) return `label mismatch: ${name} has series, none with {${matchers}}`;
   }
-  return 'the series exist, the expression leaves none';
+  const rates = /\b(rate|increase)\(/.test(expr) ? ' (a rate needs two samples inside its window: scraped long enough?)' : '';
+  return `the series exist, the expression leaves none${rates}`;
 }
 
 async function checkOne(api: PrometheusQueryApi, expr: string, query: Pick<PanelQuery, 'appearsAfter' | 'optional'>): Promise<{ verdict: QueryVerdict; reason?: string }> {
