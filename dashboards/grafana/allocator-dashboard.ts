@@ -1,10 +1,9 @@
 /** The allocator: how long allocation runs take and how often they run, DRF shares per role, and quota. */
 import type { DashboardSpec } from './panel-spec.ts';
-import { query, timeseries } from './panel-spec.ts';
+import { percentileQueries, query, timeseries } from './panel-spec.ts';
 import { rate, series } from './promql.ts';
 import { ROLE } from './template-variables.ts';
 
-const QUANTILES = ['0.5', '0.9', '0.99'] as const;
 const role = (name: string) => series(name).where('role', '=~', '$role');
 const NO_QUOTA = 'only for roles with a quota set; minidc has no quota API, so only a real Mesos master publishes it';
 
@@ -19,10 +18,10 @@ export const ALLOCATOR_DASHBOARD: DashboardSpec = {
       title: 'Allocation runs',
       panels: [
         timeseries('Allocation run time', 'Time an allocation cycle takes, percentiles over the recent window.', 's', [
-          ...QUANTILES.map((q) => query(series('mesos_allocator_allocation_run_seconds').where('quantile', '=', q), `p${Number(q) * 100}`)),
+          ...percentileQueries('mesos_allocator_allocation_run_seconds'),
         ]),
         timeseries('Allocation run latency', 'Delay between an allocation cycle being due and it running, percentiles.', 's', [
-          ...QUANTILES.map((q) => query(series('mesos_allocator_allocation_run_latency_seconds').where('quantile', '=', q), `p${Number(q) * 100}`)),
+          ...percentileQueries('mesos_allocator_allocation_run_latency_seconds'),
         ]),
         timeseries('Allocation runs per second', 'Allocation cycles run per second.', 'ops', [query(rate(series('mesos_allocator_allocation_runs_total')), 'runs')]),
       ],

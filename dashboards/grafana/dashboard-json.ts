@@ -10,7 +10,7 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeseriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { BigValueColorMode, LegendDisplayMode, LegendPlacement, ReduceDataOptionsBuilder, TableCellDisplayMode, VisibilityMode, VizLegendOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
-import type { DashboardSpec, PanelQuery, PanelSpec } from './panel-spec.ts';
+import { refIdOf, type DashboardSpec, type PanelQuery, type PanelSpec } from './panel-spec.ts';
 import { ALL_VALUE, type TemplateVariable } from './template-variables.ts';
 
 export const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: 'minidc-prometheus' };
@@ -20,7 +20,7 @@ const PANEL_HEIGHT = 8;
 function target(query: PanelQuery, index: number, instant: boolean): DataqueryBuilder {
   const builder = new DataqueryBuilder()
     .datasource(DATASOURCE)
-    .refId(String.fromCharCode(65 + index))
+    .refId(refIdOf(index))
     .expr(query.expr)
     .legendFormat(query.legend ?? '__auto');
   return instant ? builder.instant().format(PromQueryFormat.Table) : builder.range();

@@ -3,11 +3,10 @@
  * yet (bundles are read through `minidc diagnostics bundle`), so this dashboard shows health only.
  */
 import type { DashboardSpec } from './panel-spec.ts';
-import { HEALTH_TEXT, query, stat, timeseries } from './panel-spec.ts';
+import { query, stat, timeseries } from './panel-spec.ts';
+import { HEALTH_TEXT, unitHealth } from './unit-health.ts';
 import { series, sum, sumBy } from './promql.ts';
 import { NODE } from './template-variables.ts';
-
-const health = () => series('minidc_unit_health').onNode();
 
 export const DIAGNOSTICS_DASHBOARD: DashboardSpec = {
   uid: 'minidc-diagnostics',
@@ -23,13 +22,13 @@ export const DIAGNOSTICS_DASHBOARD: DashboardSpec = {
           title: 'Unit × node health',
           description: "Each unit's health on each node (0 healthy, 1 unhealthy), from every node's /system/health/v1.",
           kind: 'matrix',
-          queries: [query(health(), '{{unit}}')],
+          queries: [query(unitHealth(), '{{unit}}')],
           matrix: { rows: 'unit', columns: 'node' },
           valueText: HEALTH_TEXT,
           width: 24,
         },
-        stat('Unhealthy units', 'Units unhealthy across the chosen nodes.', 'short', [query(sum(health()), 'unhealthy')]),
-        timeseries('Unhealthy units per node', 'Units unhealthy on each node over time.', 'short', [query(sumBy(['node'], health()), '{{node}}')]),
+        stat('Unhealthy units', 'Units unhealthy across the chosen nodes.', 'short', [query(sum(unitHealth()), 'unhealthy')]),
+        timeseries('Unhealthy units per node', 'Units unhealthy on each node over time.', 'short', [query(sumBy(['node'], unitHealth()), '{{node}}')]),
         timeseries('Health collector duration', "How long each node's units collector took to read its dcos-diagnostics.", 's', [
           query(series('minidc_collector_duration_seconds').onNode().where('collector', '=', 'units'), '{{instance}}'),
         ]),

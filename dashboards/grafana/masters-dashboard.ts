@@ -1,9 +1,8 @@
 /** Masters: leadership, uptime, event queues and the registrar (the store of agents and frameworks). */
 import type { DashboardSpec } from './panel-spec.ts';
-import { query, stat, timeseries } from './panel-spec.ts';
+import { percentileQueries, query, stat, timeseries } from './panel-spec.ts';
 import { rate, series } from './promql.ts';
 
-const QUANTILES = ['0.5', '0.9', '0.99'] as const;
 
 /** Uptime is one metric for masters and agents: a master's is the one next to its `elected` series. */
 const masterUptime = `${series('mesos_stats_uptime_seconds')} and on (instance, node) ${series('mesos_stats_elected')}`;
@@ -43,7 +42,7 @@ export const MASTERS_DASHBOARD: DashboardSpec = {
       title: 'Registrar',
       panels: [
         timeseries('Registry store latency', 'Time to store the registry after a change, percentiles over the recent window.', 's', [
-          ...QUANTILES.map((q) => query(series('mesos_registrar_state_store_seconds').where('quantile', '=', q), `p${Number(q) * 100}`)),
+          ...percentileQueries('mesos_registrar_state_store_seconds'),
         ]),
         timeseries('Queued registry operations', 'Registry operations waiting to be stored.', 'short', [
           query(series('mesos_registrar_queued_operations'), 'queued operations'),

@@ -4,7 +4,7 @@
  * nothing, why: the metric has no series at all, its series carry none of the label values the query asks for, or
  * the series are there and the expression (a rate, a comparison) leaves nothing.
  */
-import type { DashboardSpec, PanelQuery } from './panel-spec.ts';
+import { refIdOf, type DashboardSpec, type PanelQuery } from './panel-spec.ts';
 import { PrometheusQueryApi, PrometheusQueryError, type InstantSample } from './prometheus-query-api.ts';
 import { selectorsOf } from './promql-selectors.ts';
 import { withVariablesResolved } from './template-variables.ts';
@@ -68,7 +68,7 @@ export async function checkDashboards(prometheusUrl: string, dashboards: readonl
       for (const panel of row.panels)
         for (const [i, query] of panel.queries.entries()) {
           const expr = withVariablesResolved(query.expr, options.rateInterval);
-          checks.push({ dashboard: dashboard.title, panel: panel.title, refId: String.fromCharCode(65 + i), expr, ...(await checkOne(api, expr, query)) });
+          checks.push({ dashboard: dashboard.title, panel: panel.title, refId: refIdOf(i), expr, ...(await checkOne(api, expr, query)) });
         }
   }
   return checks;

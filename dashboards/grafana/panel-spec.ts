@@ -3,6 +3,7 @@
  * need to have data. The generator turns these into JSON (dashboard-json.ts) and `minidc dashboards check` runs the
  * same queries against a Prometheus (panel-check.ts), so the two cannot drift apart.
  */
+import { series } from './promql.ts';
 import type { TemplateVariable } from './template-variables.ts';
 
 export interface PanelQuery {
@@ -81,5 +82,9 @@ export const stat = (title: string, description: string, unit: string, queries: 
   ...options,
 });
 
-/** 0 healthy / 1 unhealthy, as dcos-diagnostics and `minidc_unit_health` say it. */
-export const HEALTH_TEXT = { '0': { text: 'healthy', color: 'green' }, '1': { text: 'unhealthy', color: 'red' } } as const;
+/** A query's refId in its panel: A, B, C… (the JSON and the check name queries alike). */
+export const refIdOf = (index: number): string => String.fromCharCode(65 + index);
+
+/** A Mesos timer's percentiles (a summary over its recent window), one query each: p50, p90, p99. */
+export const percentileQueries = (summary: string): PanelQuery[] =>
+  ['0.5', '0.9', '0.99'].map((q) => query(series(summary).where('quantile', '=', q), `p${Math.round(Number(q) * 100)}`));

@@ -3,11 +3,10 @@
  * metrics of its own in the catalogue, so their units' health is what is shown.
  */
 import type { DashboardSpec } from './panel-spec.ts';
-import { HEALTH_TEXT, query, stat, timeseries } from './panel-spec.ts';
+import { query, stat, timeseries } from './panel-spec.ts';
+import { HEALTH_TEXT, unitHealth } from './unit-health.ts';
 import { series } from './promql.ts';
 import { NODE } from './template-variables.ts';
-
-const unit = (pattern: string) => series('minidc_unit_health').onNode().where('unit', '=~', pattern);
 
 export const SERVICES_DASHBOARD: DashboardSpec = {
   uid: 'minidc-services',
@@ -19,9 +18,9 @@ export const SERVICES_DASHBOARD: DashboardSpec = {
     {
       title: 'History and Signal',
       panels: [
-        stat('History service', 'Health of dcos-history.service on the masters.', 'short', [query(unit('dcos-history\\.service'), '{{node}}')], { valueText: HEALTH_TEXT }),
-        stat('Signal', 'Health of dcos-signal timer and service on the masters.', 'short', [query(unit('dcos-signal\\..+'), '{{node}} {{unit}}')], { valueText: HEALTH_TEXT }),
-        timeseries('Metrics service', 'Health of dcos-telegraf.service (the /metrics exposition) on each node.', 'short', [query(unit('dcos-telegraf\\.service'), '{{node}}')]),
+        stat('History service', 'Health of dcos-history.service on the masters.', 'short', [query(unitHealth('dcos-history\\.service'), '{{node}}')], { valueText: HEALTH_TEXT }),
+        stat('Signal', 'Health of dcos-signal timer and service on the masters.', 'short', [query(unitHealth('dcos-signal\\..+'), '{{node}} {{unit}}')], { valueText: HEALTH_TEXT }),
+        timeseries('Metrics service', 'Health of dcos-telegraf.service (the /metrics exposition) on each node.', 'short', [query(unitHealth('dcos-telegraf\\.service'), '{{node}}')]),
       ],
     },
     {

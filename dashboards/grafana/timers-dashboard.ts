@@ -4,11 +4,10 @@
  * its timer's and service's health stand for them.
  */
 import type { DashboardSpec } from './panel-spec.ts';
-import { HEALTH_TEXT, query, stat, timeseries } from './panel-spec.ts';
+import { query, stat, timeseries } from './panel-spec.ts';
+import { HEALTH_TEXT, unitHealth } from './unit-health.ts';
 import { increase, series } from './promql.ts';
 import { NODE } from './template-variables.ts';
-
-const unit = (pattern: string) => series('minidc_unit_health').onNode().where('unit', '=~', pattern);
 
 export const TIMERS_DASHBOARD: DashboardSpec = {
   uid: 'minidc-timers',
@@ -24,13 +23,13 @@ export const TIMERS_DASHBOARD: DashboardSpec = {
           title: 'Timer health',
           description: 'Health of every timer unit and the service it runs, per node (0 healthy, 1 unhealthy).',
           kind: 'matrix',
-          queries: [query(unit('.+\\.timer'), '{{unit}}')],
+          queries: [query(unitHealth('.+\\.timer'), '{{unit}}')],
           matrix: { rows: 'unit', columns: 'node' },
           valueText: HEALTH_TEXT,
           width: 12,
         },
         timeseries('Logrotate', 'Health of dcos-logrotate-master/agent timer and service on each node (1: unhealthy).', 'short', [
-          query(unit('dcos-logrotate-.+'), '{{node}} {{unit}}'),
+          query(unitHealth('dcos-logrotate-.+'), '{{node}} {{unit}}'),
         ], { width: 12 }),
       ],
     },
@@ -43,7 +42,7 @@ export const TIMERS_DASHBOARD: DashboardSpec = {
         timeseries('Watchdog restarts', 'Restarts of each node’s forwarder over the last 5 minutes.', 'short', [
           query(increase(series('minidc_dns_watchdog_restarts_total').onNode(), '5m'), '{{instance}}'),
         ]),
-        timeseries('Watchdog units', 'Health of dcos-spartan-watchdog timer and service on each node.', 'short', [query(unit('dcos-spartan-watchdog.+'), '{{node}} {{unit}}')]),
+        timeseries('Watchdog units', 'Health of dcos-spartan-watchdog timer and service on each node.', 'short', [query(unitHealth('dcos-spartan-watchdog.+'), '{{node}} {{unit}}')]),
       ],
     },
   ],

@@ -21,7 +21,7 @@ export const VIPS_DASHBOARD: DashboardSpec = {
           query(l4lb('minidc_l4lb_vips_not_listening'), '{{instance}} not listening'),
         ]),
         timeseries('Backends up / down', 'Backends across all VIPs: up (not marked down) and down after failed connects.', 'short', [
-          query(`${l4lb('minidc_l4lb_backends')} - ignoring () ${l4lb('minidc_l4lb_backends_down')}`, '{{instance}} up'),
+          query(`${l4lb('minidc_l4lb_backends')} - ${l4lb('minidc_l4lb_backends_down')}`, '{{instance}} up'),
           query(l4lb('minidc_l4lb_backends_down'), '{{instance}} down'),
         ]),
         timeseries('Named VIP addresses', 'Addresses allocated to named VIPs, and named VIPs that got none, per node.', 'short', [
