@@ -143,12 +143,16 @@ test('minidc dashboards check: exit 2 and one line when Prometheus is unreachabl
   const run = await minidcAsync(['dashboards', 'check', '--prometheus', `http://127.0.0.1:${port}`]);
   assert.equal(run.status, 2);
   assert.equal(run.stdout, '');
-  assert.match(run.stderr, /^minidc: Prometheus at http:\/\/127\.0\.0\.1:\d+ is unreachable: .+\n$/);
+  assert.match(run.stderr, /^minidc: Prometheus at http:\/\/127\.0\.0\.1:\d+\/ is unreachable: .+\n$/);
 });
+
+/** Authorization headers the fake Prometheus was sent. */
+const authorizations = new Set<string | undefined>();
 
 /** A Prometheus API that has only `minidc_dns_records{zone="mesos"}` and no `instance` label on it. */
 function fakePrometheus(): Promise<Server> {
   const server = createServer((req, res) => {
+    authorizations.add(req.headers.authorization);
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
@@ -165,8 +169,10 @@ test('minidc dashboards check: exit 1 and, per query without data, metric absent
   const server = await fakePrometheus();
   try {
     const { port } = server.address() as AddressInfo;
-    const run = await minidcAsync(['dashboards', 'check', '--prometheus', `http://127.0.0.1:${port}`, '--json']);
+    // Credentials in the URL go as basic auth.
+    const run = await minidcAsync(['dashboards', 'check', '--prometheus', `http://reader:s%40cret@127.0.0.1:${port}`, '--json']);
     assert.equal(run.status, 1, run.stderr);
+    assert.deepEqual([...authorizations], [`Basic ${Buffer.from('reader:s@cret').toString('base64')}`]);
     const checks = JSON.parse(run.stdout) as { dashboard: string; panel: string; verdict: string; reason: string }[];
     const records = checks.find((c) => c.panel === 'Records by zone')!;
     assert.equal(records.verdict, 'no-data');
