@@ -1,5 +1,5 @@
 /**
- * `npm run dashboards:generate`: writes the generated files under dashboards/ (the Prometheus rule file, the Grafana dashboards) from their
+ * `npm run dashboards:generate`: writes the generated files under dashboards/ (the Prometheus rule file) from their
  * TypeScript sources; `--check` writes nothing and exits 1 naming any file that is not what generation gives.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
