@@ -4,6 +4,7 @@ import { OtelConfigError, otelSettingsFromEnv } from '../collectors/otel/otel-se
 import { installAlertsCommand } from './cli/alerts-command.ts';
 import { installAuthCommand } from './auth-command.ts';
 import { installCollectCommand } from './collect-command.ts';
+import { installDashboardsCommand } from './cli/dashboards-command.ts';
 import { installDiagnosticsCommand } from './diagnostics-command.ts';
 import { installHealthCommand } from './health-command.ts';
 import { installNodeCommand } from './node-command.ts';
@@ -23,6 +24,6 @@ try {
 const otel = settings === undefined ? undefined : await (await import('../collectors/otel/otel-sdk.ts')).startOtel(settings);
 
 const services = otel === undefined ? NODE_SERVICES : [...NODE_SERVICES, (await import('./otel-export-service.ts')).otelExportService(otel)];
-await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand, installDiagnosticsCommand, installSignalCommand, installAuthCommand, installAlertsCommand]);
+await main(process.argv, services, [installCollectCommand, installNodeCommand, installHealthCommand, installDiagnosticsCommand, installSignalCommand, installAuthCommand, installDashboardsCommand, installAlertsCommand]);
 // Commands that return rather than exit (`minidc start` flushes through its export unit before it exits).
 await otel?.shutdown();
