@@ -6,9 +6,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ALERT_GROUPS } from './alerts/minidc-alerts.ts';
 import { ruleFile } from './alerts/rule-file.ts';
+import { ruleTestFile } from './alerts/rule-test-file.ts';
+import { dashboardJson } from './grafana/dashboard-json.ts';
+import { DASHBOARDS, dashboardFileText } from './grafana/dashboards.ts';
 
 export const GENERATED: ReadonlyArray<{ path: string; content: () => string }> = [
   { path: fileURLToPath(new URL('./prometheus/minidc-alerts.rules.yml', import.meta.url)), content: () => ruleFile(ALERT_GROUPS) },
+  { path: fileURLToPath(new URL('./prometheus/minidc-alerts.test.yml', import.meta.url)), content: () => ruleTestFile(ALERT_GROUPS, 'minidc-alerts.rules.yml') },
+  ...DASHBOARDS.map((d) => ({ path: fileURLToPath(new URL(`./grafana/json/${d.file}`, import.meta.url)), content: () => dashboardFileText(dashboardJson(d)) })),
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -17,6 +17,10 @@ export type CatalogueSource =
   | 'l4lb'
   | 'host'
   | 'units'
+  | 'marathon_task_failures'
+  | 'mesos_agents'
+  | 'l4lb_vips'
+  | 'bundles'
   | 'scrape';
 
 export interface CatalogueEntry extends MetricDeclaration {

@@ -11,7 +11,7 @@ import { HOST_ENTRIES } from './host-entries.ts';
 import { CONTAINER_ENTRIES, MESOS_AGENT_ENTRIES } from './mesos-agent-entries.ts';
 import { MESOS_MASTER_ENTRIES, MESOS_ROLE_ENTRIES } from './mesos-master-entries.ts';
 import { MINIDC_ENTRIES } from './minidc-entries.ts';
-import { DNS_FORWARDER_ENTRIES, L4LB_ENTRIES, MESOS_DNS_ENTRIES } from './network-entries.ts';
+import { DNS_FORWARDER_ENTRIES, L4LB_ENTRIES, L4LB_VIP_ENTRIES, MESOS_DNS_ENTRIES } from './network-entries.ts';
 
 export type { CatalogueEntry, CatalogueSource } from './catalogue-entry.ts';
 
@@ -24,6 +24,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   ...MESOS_DNS_ENTRIES,
   ...DNS_FORWARDER_ENTRIES,
   ...L4LB_ENTRIES,
+  ...L4LB_VIP_ENTRIES,
   ...MINIDC_ENTRIES,
 ];
 

@@ -22,4 +22,30 @@ export const SCRAPE_DURATION = derivedEntry(['scrape'], 'gauge', 'minidc.scrape.
   derivation: 'the metrics server',
 });
 
-export const MINIDC_ENTRIES: readonly CatalogueEntry[] = [UNIT_HEALTH, COLLECTOR_UP, COLLECTOR_DURATION, SCRAPE_DURATION];
+export const MARATHON_APP_TASK_FAILURES = derivedEntry(
+  ['marathon_task_failures'],
+  'counter',
+  'minidc.marathon.app_task_failures',
+  'Tasks of one Marathon app that ended TASK_FAILED or TASK_ERROR since the collector started.',
+  { labelNames: ['app'], derivation: "Marathon's GET /v2/events status_update_event stream, counted per appId" },
+);
+
+export const MESOS_AGENT_LISTED = derivedEntry(['mesos_agents'], 'gauge', 'minidc.mesos.agent_listed', 'An agent node the master lists: 1 active, 0 inactive (absent when not listed).', {
+  labelNames: ['node'],
+  derivation: "the master's GET /master/slaves, by the address in each agent's pid",
+});
+
+export const DIAGNOSTICS_BUNDLES = derivedEntry(['bundles'], 'gauge', 'minidc.diagnostics.bundles', 'Diagnostics bundles on the node, by type (Local, Cluster) and status.', {
+  labelNames: ['type', 'status'],
+  derivation: "the node's dcos-diagnostics GET /system/health/v1/node/diagnostics",
+});
+
+export const MINIDC_ENTRIES: readonly CatalogueEntry[] = [
+  UNIT_HEALTH,
+  COLLECTOR_UP,
+  COLLECTOR_DURATION,
+  SCRAPE_DURATION,
+  MARATHON_APP_TASK_FAILURES,
+  MESOS_AGENT_LISTED,
+  DIAGNOSTICS_BUNDLES,
+];

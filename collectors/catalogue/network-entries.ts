@@ -3,7 +3,7 @@
  * per-node DNS forwarder (`/v1/metrics` on dcos-net's API port) and the VIP layer (`/metrics`). Flat Mesos-style
  * snapshots, so they map through the same key rules as Mesos's.
  */
-import { snapshotEntry, type CatalogueEntry, type CatalogueSource } from './catalogue-entry.ts';
+import { derivedEntry, snapshotEntry, type CatalogueEntry, type CatalogueSource } from './catalogue-entry.ts';
 
 /** Both DNS servers share one TCP server and publish its counters under their own prefix. */
 function dnsTcpEntries(sources: readonly CatalogueSource[], prefix: string): CatalogueEntry[] {
@@ -57,3 +57,10 @@ export const L4LB_ENTRIES: readonly CatalogueEntry[] = [
   snapshotEntry(L, 'gauge', 'l4lb/named_vip_addresses', 'Addresses allocated to named VIPs.'),
   snapshotEntry(L, 'counter', 'l4lb/named_vip_allocation_failures', 'Named VIPs that got no address (range full).'),
 ];
+
+/** Per VIP from the VIP table (`GET /vips`), so an alert can name the VIP that lost its backends. */
+const V = ['l4lb_vips'] as const;
+const VIP_LABELS = { labelNames: ['vip', 'name'], derivation: "the node's VIP table, GET /vips (name empty for an address-only VIP)" } as const;
+export const VIP_BACKENDS = derivedEntry(V, 'gauge', 'minidc.l4lb.vip_backends', 'Backends of one VIP in the VIP table.', VIP_LABELS);
+export const VIP_BACKENDS_HEALTHY = derivedEntry(V, 'gauge', 'minidc.l4lb.vip_backends_healthy', 'Backends of one VIP that are up and healthy.', VIP_LABELS);
+export const L4LB_VIP_ENTRIES: readonly CatalogueEntry[] = [VIP_BACKENDS, VIP_BACKENDS_HEALTHY];

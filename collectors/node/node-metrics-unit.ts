@@ -64,7 +64,7 @@ export class NodeMetricsUnit {
       const { url } = await this.options.listen(app, this.options.host, port);
       this.url = url;
     } catch (err) {
-      collectors.host.stop();
+      collectors.stop();
       await app.close();
       throw err;
     }
@@ -75,7 +75,7 @@ export class NodeMetricsUnit {
   }
 
   async stop(): Promise<void> {
-    this.collectors?.host.stop();
+    this.collectors?.stop();
     const app = this.app;
     this.app = undefined;
     this.collectors = undefined;

@@ -17,3 +17,26 @@ export const THRESHOLDS = {
   /** Failed tasks of one Marathon app in 5 minutes that make a crash loop. */
   crashLoopFailuresIn5m: { warning: 3 },
 } as const;
+
+/**
+ * How long a condition must hold before its alert fires (Prometheus durations). A state (no leader, a unit down, a
+ * target down) fires within 30 s of the fault at a 5 s scrape: a collector sees it on the next scrape, then `for`.
+ * Usage and latency wait longer, as a short spike there is normal.
+ */
+export const FOR = {
+  /** Counted events (a failure, a restart): each one already means something happened. */
+  event: '0s',
+  /** A state that is unambiguous on one scrape (no leader, a unit unhealthy, a VIP with nothing behind it). */
+  state: '10s',
+  /** A state a restart passes through briefly (a scrape target, a collector, a disconnected agent). */
+  settledState: '15s',
+  /** The node disk: a bundle or journal burst can cross the line for a moment. */
+  disk: '20s',
+  /** Rates and latencies over a window. */
+  rate: '1m',
+  /** Resources allocated to tasks: a deployment passes through high allocation on its way to a steady state. */
+  allocation: '1m',
+} as const;
+
+/** A ratio as the percentage descriptions print (0.9 → "90%"). */
+export const percent = (ratio: number): string => `${Math.round(ratio * 1000) / 10}%`;
