@@ -93,7 +93,7 @@ export function crashLoopFault(node: ClusterNode, marathonUrl: string, appId = '
   return {
     name: 'app crash loop',
     node,
-    alert: { name: 'MesosTaskCrashLoop', labels: {} },
+    alert: { name: 'MarathonAppCrashLoop', labels: { app: app.id } },
     cause: new RegExp(`app /${escape(appId)} is crash-looping: \\d+ tasks failed`),
     inject: () =>
       ok(
