@@ -11,6 +11,7 @@ const OBSERVER_VISIBLE_RUNTIME_MODULES = [
   'time/clock.ts', // Clock and Timers: an embedded cluster hands observers its own time
   'time/system-time.ts',
   'storage/atomic-file.ts', // durable state files (bundles' state.json): a ground-floor utility, no runtime state
+  'storage/node-config-file.ts', // a node's optional per-unit config file (etc/<name>.json): read at a unit's start
   'dns/dns-lookup.ts', // one A lookup at one server (the DNS liveness probes): a client utility, no runtime state
 ];
 

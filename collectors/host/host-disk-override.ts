@@ -5,39 +5,26 @@
  * dcos-telegraf.service starts, so a change takes effect on its next restart. The used bytes stay the real ones,
  * capped at the size: an override below what is used reads as a full disk.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { invalidConfig, nodeConfigPath, readNodeConfig } from '../../runtime/storage/node-config-file.ts';
 import type { HostReading } from './host-collector.ts';
 
 export const HOST_DISK_SIZE_KEY = 'host_disk_size_mb';
 
 /** `<nodeDir>/etc/telegraf.json`, where the node's dcos-telegraf reads its config. */
 export function telegrafConfigPath(nodeDir: string): string {
-  return join(nodeDir, 'etc', 'telegraf.json');
+  return nodeConfigPath(nodeDir, 'telegraf');
 }
 
 /**
- * The override in bytes, undefined without a config file or without the key. A file that is not a JSON object, or
- * a size that is not a positive number, throws naming the file and the key: the unit fails to start with that reason.
+ * The override in bytes, undefined without a config file or without the key. A bad file, or a size that is not a
+ * positive number, throws naming the file and the key: the unit fails to start with that reason.
  */
 export async function readHostDiskSizeOverride(nodeDir: string): Promise<number | undefined> {
   const path = telegrafConfigPath(nodeDir);
-  const text = await readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') return undefined;
-    throw err;
-  });
-  if (text === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${path}: not JSON (${(err as Error).message})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path}: not a JSON object`);
-  const size = (parsed as Record<string, unknown>)[HOST_DISK_SIZE_KEY];
+  const size = (await readNodeConfig(path))?.[HOST_DISK_SIZE_KEY];
   if (size === undefined) return undefined;
   if (typeof size !== 'number' || !Number.isFinite(size) || size <= 0)
-    throw new Error(`${path}: '${HOST_DISK_SIZE_KEY}' must be a positive number of MiB, got ${JSON.stringify(size)}`);
+    throw invalidConfig(path, `'${HOST_DISK_SIZE_KEY}' must be a positive number of MiB, got ${JSON.stringify(size)}`);
   return Math.round(size * 1024 * 1024);
 }
 
