@@ -3,11 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../../runtime/time/manual-clock.ts';
 import { HOST_METRICS, HostCollector, type HostReading } from '../../collectors/host/host-collector.ts';
 import type { Sample } from '../../collectors/metric.ts';
+import { readHostDiskSizeOverride, telegrafConfigPath } from '../../collectors/host/host-disk-override.ts';
 
 function valueOf(samples: readonly Sample[], key: keyof typeof HOST_METRICS): number {
   const sample = samples.find((s) => s.metric === HOST_METRICS[key]);
@@ -111,4 +112,36 @@ test('a directory that does not exist is a failed reading naming it', async () =
   await host.start();
   assert.throws(() => host.collect(), /no host reading yet \(ENOENT: no such file or directory, statfs '\/nonexistent\/minidc-data'\)/);
   host.stop();
+});
+
+test('host_disk_size_mb: the reported size is the override, used capped at it; a bad value names the file and key', async () => {
+  const nodeDir = mkdtempSync(join(tmpdir(), 'minidc-host-override-'));
+  try {
+    assert.equal(await readHostDiskSizeOverride(nodeDir), undefined, 'no etc/telegraf.json: no override');
+    mkdirSync(join(nodeDir, 'etc'));
+    const path = telegrafConfigPath(nodeDir);
+    writeFileSync(path, JSON.stringify({ host_disk_size_mb: 2000 }));
+    const size = (await readHostDiskSizeOverride(nodeDir))!;
+    assert.equal(size, 2000 * 1024 * 1024);
+    const sized = async (bytes: number) => {
+      const host = new HostCollector({ directory: '/', intervalMs: 60_000, time: new ManualClock(), read: async () => READING, diskSizeBytes: bytes });
+      await host.start();
+      const samples = host.collect();
+      host.stop();
+      return [valueOf(samples, 'diskUsed'), valueOf(samples, 'diskTotal')];
+    };
+    assert.deepEqual(await sized(size), [READING.diskUsed, size], 'room left: the real used bytes');
+    assert.deepEqual(await sized(1024 * 1024), [1024 * 1024, 1024 * 1024], 'below what is used: full');
+    for (const [text, why] of [
+      [JSON.stringify({ host_disk_size_mb: 0 }), "'host_disk_size_mb' must be a positive number of MiB, got 0"],
+      [JSON.stringify({ host_disk_size_mb: '10' }), `'host_disk_size_mb' must be a positive number of MiB, got "10"`],
+      ['[1]', 'not a JSON object'],
+      ['{', 'not JSON'],
+    ] as const) {
+      writeFileSync(path, text);
+      await assert.rejects(readHostDiskSizeOverride(nodeDir), (err: Error) => err.message.startsWith(`invalid config ${path}: ${why}`), text);
+    }
+  } finally {
+    rmSync(nodeDir, { recursive: true, force: true });
+  }
 });

@@ -2,12 +2,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { L4lbUnit } from '../../../runtime/l4lb/l4lb-unit.ts';
 import { L4LB_UNIT } from '../../../runtime/l4lb/l4lb.ts';
+import { minutemanConfigPath, readMinutemanWorkers } from '../../../runtime/l4lb/minuteman-node-config.ts';
 import { UnitJournal } from '../../../runtime/units/unit-journal.ts';
 import { Unit } from '../../../runtime/units/unit.ts';
 import { NO_HANG, httpBackend, httpGet, uniqueVipName, vipFqdn, waitFor } from './l4lb-fixtures.ts';
@@ -90,4 +91,31 @@ test('the unit follows /master/state, survives a master outage and keeps names a
   const messages = (await journal.read()).map((e) => e.message);
   assert.equal(messages.filter((m) => m.startsWith('Minuteman API on http://127.0.0.1:')).length, 2);
   assert.equal(messages.filter((m) => m.includes('keeping the last VIP table')).length, 1);
+});
+
+test("the node's etc/minuteman.json is read at each start: a bad workers value fails the start naming file and key", NO_HANG, async (t) => {
+  const nodeDir = mkdtempSync(join(tmpdir(), 'minidc-l4lb-config-'));
+  t.after(() => rmSync(nodeDir, { recursive: true, force: true }));
+  const behavior = new L4lbUnit({ api: { host: '127.0.0.1', port: 0 }, readWorkers: () => readMinutemanWorkers(nodeDir) });
+  const journal = new UnitJournal({ dataDir: nodeDir, unit: L4LB_UNIT });
+  const unit = new Unit({ name: L4LB_UNIT, description: 'Minuteman: Layer 4 Load Balancer', behavior, journal });
+  t.after(async () => {
+    await unit.stop();
+    journal.close();
+  });
+  await unit.start();
+  assert.equal(unit.activeState, 'active', 'no config file: the cluster default');
+
+  const path = minutemanConfigPath(nodeDir);
+  mkdirSync(join(nodeDir, 'etc'), { recursive: true });
+  writeFileSync(path, JSON.stringify({ workers: 99 }));
+  const why = `invalid config ${path}: 'workers' must be a whole number from 0 to 8, got 99`;
+  await assert.rejects(unit.restart(), (err: Error) => err.message.includes(why));
+  assert.equal(unit.activeState, 'failed');
+  const messages = (await journal.read()).map((e) => e.message);
+  assert.ok(messages.includes(`${L4LB_UNIT} failed with exit status 1: ${why}`), JSON.stringify(messages));
+
+  writeFileSync(path, JSON.stringify({ workers: 0 }));
+  await unit.restart();
+  assert.equal(unit.activeState, 'active');
 });
