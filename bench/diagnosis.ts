@@ -17,12 +17,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NODE_SERVICES } from '../app/node-services.ts';
-import { Cluster, type ClusterNode } from '../runtime/cluster/cluster.ts';
-import { loadClusterConfig } from '../runtime/cluster/cluster-config.ts';
 import type { ClusterReport } from '../diagnostics/cluster/cluster-report.ts';
 import { HEALTHY } from '../diagnostics/health/health-codes.ts';
-import { badConfigFault, crashLoopFault, diskFullFault, dnsForwarderHangFault, stoppedUnitFault, type ClusterFault } from '../test/support/cluster-faults.ts';
+import { metricsInstance, startFaultCluster, type ClusterFault } from '../test/support/cluster-faults.ts';
 import { REPO_ROOT } from '../test/support/minidc-cli.ts';
 import { startPrometheus, type PrometheusAlert } from '../test/support/prometheus.ts';
 
@@ -76,25 +73,9 @@ async function bundleSummary(diagnostics: string, dir: string, id: string): Prom
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'minidc-bench-diagnosis-'));
-  const configFile = join(dir, 'config.json');
-  await writeFile(configFile, JSON.stringify({ sample_app: false, dns_watchdog_schedule: '0 0 1 1 *', dns_watchdog_delay: '0secs' }));
-  const config = loadClusterConfig({ config: configFile, dataDir: join(dir, 'data'), ports: 'ephemeral', agents: '2', publicAgents: '1' });
-  const cluster = new Cluster(config, NODE_SERVICES);
-  await cluster.start();
-  const byRole = (role: ClusterNode['role']) => cluster.nodes.filter((n) => n.role === role);
-  const [master] = byRole('master') as [ClusterNode];
-  const [agent1, agent2] = byRole('agent') as [ClusterNode, ClusterNode];
-  const [publicAgent] = byRole('agent_public') as [ClusterNode];
-  const instance = (n: ClusterNode) => new URL(n.endpoints.metrics!).host;
-  const faults = [
-    stoppedUnitFault(agent1),
-    dnsForwarderHangFault(publicAgent),
-    crashLoopFault(agent2, master.endpoints.marathon!),
-    badConfigFault(master, cluster.nodeDir(master)),
-    diskFullFault(agent2, cluster.nodeDir(agent2), instance(agent2)),
-  ];
+  const { cluster, faults } = await startFaultCluster(dir);
   const prometheus = await startPrometheus(
-    cluster.nodes.map((n) => ({ address: instance(n) })),
+    cluster.nodes.map((n) => ({ address: metricsInstance(n) })),
     // A scrape reads the node's /system/health/v1, whose probes wait up to 2 s on a hung component.
     { scrapeIntervalSeconds: SCRAPE_S, scrapeTimeoutSeconds: Math.min(SCRAPE_S, 8), evaluationIntervalSeconds: EVAL_S, ruleFiles: [RULES] },
   );
@@ -108,7 +89,7 @@ async function main(): Promise<void> {
     await Promise.all(faults.map((f) => f.inject()));
     const elapsed = () => (Date.now() - injected) / 1000;
     const deadline = injected + WITHIN_MS;
-    const diagnostics = master.endpoints.diagnostics!;
+    const diagnostics = cluster.nodes.find((n) => n.role === 'master')!.endpoints.diagnostics!;
 
     const watchAlerts = async () => {
       while (Date.now() < deadline && faults.some((f) => times.get(f)!.alert === undefined)) {
@@ -149,7 +130,7 @@ async function main(): Promise<void> {
 
     const show = (v: number | undefined, applies = true) => (!applies ? 'n/a' : v === undefined ? 'miss' : v.toFixed(1));
     console.log(`bench:diagnosis ${new Date().toISOString()}, ${cpus().length} CPUs, load average at injection ${load.map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`Prometheus scrape ${SCRAPE_S} s, evaluation ${EVAL_S} s; diagnostics pull ${config.diagnosticsPullIntervalMs / 1000} s; figures in seconds from injection`);
+    console.log(`Prometheus scrape ${SCRAPE_S} s, evaluation ${EVAL_S} s; diagnostics pull ${cluster.config.diagnosticsPullIntervalMs / 1000} s; figures in seconds from injection`);
     console.log('| fault | alert | fires | report names node+unit | bundle summary names cause | flapped |');
     console.log('|---|---|---|---|---|---|');
     if (faults.some((f) => times.get(f)!.bundle === undefined)) console.log(`\nThe last bundle's summaryReport.txt, which misses a cause:\n${lastSummary}`);

@@ -6,13 +6,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NODE_SERVICES } from '../../app/node-services.ts';
-import { Cluster, type ClusterNode } from '../../runtime/cluster/cluster.ts';
-import { loadClusterConfig } from '../../runtime/cluster/cluster-config.ts';
-import { badConfigFault, crashLoopFault, diskFullFault, dnsForwarderHangFault, stoppedUnitFault, type ClusterFault } from '../support/cluster-faults.ts';
+import type { Cluster } from '../../runtime/cluster/cluster.ts';
+import { metricsInstance, startFaultCluster, type ClusterFault } from '../support/cluster-faults.ts';
 import { REPO_ROOT } from '../support/minidc-cli.ts';
 import { startPrometheus, type PrometheusAlert, type RunningPrometheus } from '../support/prometheus.ts';
 
@@ -28,27 +26,9 @@ let faults: ClusterFault[];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'minidc-fault-alerts-'));
-  const configFile = join(dir, 'config.json');
-  // No DNS watchdog run during the test (it would restart the hung forwarder and clear that fault itself): a yearly
-  // schedule rather than a long first delay, which makes every timer listing search thousands of runs ahead.
-  await writeFile(configFile, JSON.stringify({ sample_app: false, dns_watchdog_schedule: '0 0 1 1 *', dns_watchdog_delay: '0secs' }));
-  const config = loadClusterConfig({ config: configFile, dataDir: join(dir, 'data'), ports: 'ephemeral', agents: '2', publicAgents: '1' });
-  cluster = new Cluster(config, NODE_SERVICES);
-  await cluster.start();
-  const byRole = (role: ClusterNode['role']) => cluster.nodes.filter((n) => n.role === role);
-  const [master] = byRole('master') as [ClusterNode];
-  const [agent1, agent2] = byRole('agent') as [ClusterNode, ClusterNode];
-  const [publicAgent] = byRole('agent_public') as [ClusterNode];
-  const instance = (n: ClusterNode) => new URL(n.endpoints.metrics!).host;
-  faults = [
-    stoppedUnitFault(agent1),
-    dnsForwarderHangFault(publicAgent),
-    crashLoopFault(agent2, master.endpoints.marathon!),
-    badConfigFault(master, cluster.nodeDir(master)),
-    diskFullFault(agent2, cluster.nodeDir(agent2), instance(agent2)),
-  ];
+  ({ cluster, faults } = await startFaultCluster(dir));
   prometheus = await startPrometheus(
-    cluster.nodes.map((n) => ({ address: instance(n) })),
+    cluster.nodes.map((n) => ({ address: metricsInstance(n) })),
     { scrapeIntervalSeconds: SCRAPE_SECONDS, evaluationIntervalSeconds: 1, ruleFiles: [RULES] },
   );
   await prometheus.waitFor('up == 1', (v) => v.length === cluster.nodes.length, 30_000).catch(async (err: Error) => {

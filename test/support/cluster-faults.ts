@@ -7,8 +7,10 @@
  * bundle's summaryReport.txt should say.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import type { ClusterNode } from '../../runtime/cluster/cluster.ts';
+import { dirname, join } from 'node:path';
+import { NODE_SERVICES } from '../../app/node-services.ts';
+import { Cluster, type ClusterNode } from '../../runtime/cluster/cluster.ts';
+import { loadClusterConfig } from '../../runtime/cluster/cluster-config.ts';
 import { minutemanConfigPath } from '../../runtime/l4lb/minuteman-node-config.ts';
 import { HOST_DISK_SIZE_KEY, telegrafConfigPath } from '../../collectors/host/host-disk-override.ts';
 
@@ -164,4 +166,34 @@ export function diskFullFault(node: ClusterNode, nodeDir: string, metricsInstanc
       await telegraf.restart();
     },
   };
+}
+
+/** A node's Prometheus target, `host:port` of its `/metrics`. */
+export const metricsInstance = (node: ClusterNode): string => new URL(node.endpoints.metrics!).host;
+
+/**
+ * An embedded cluster (master, two agents, one public agent; the app's node services, no sample app) with the five
+ * faults laid on different nodes: the first agent's unit stopped, the public agent's forwarder hung, a crash loop and
+ * a full disk on the second agent, a bad Minuteman config on the master. The DNS watchdog runs on a yearly schedule,
+ * or it would restart the hung forwarder and cure that fault itself (a long first delay instead would make every
+ * timer listing search thousands of runs ahead).
+ */
+export async function startFaultCluster(dir: string): Promise<{ cluster: Cluster; faults: ClusterFault[] }> {
+  const configFile = join(dir, 'config.json');
+  await writeFile(configFile, JSON.stringify({ sample_app: false, dns_watchdog_schedule: '0 0 1 1 *', dns_watchdog_delay: '0secs' }));
+  const config = loadClusterConfig({ config: configFile, dataDir: join(dir, 'data'), ports: 'ephemeral', agents: '2', publicAgents: '1' });
+  const cluster = new Cluster(config, NODE_SERVICES);
+  await cluster.start();
+  const byRole = (role: ClusterNode['role']) => cluster.nodes.filter((n) => n.role === role);
+  const [master] = byRole('master') as [ClusterNode];
+  const [agent1, agent2] = byRole('agent') as [ClusterNode, ClusterNode];
+  const [publicAgent] = byRole('agent_public') as [ClusterNode];
+  const faults = [
+    stoppedUnitFault(agent1),
+    dnsForwarderHangFault(publicAgent),
+    crashLoopFault(agent2, master.endpoints.marathon!),
+    badConfigFault(master, cluster.nodeDir(master)),
+    diskFullFault(agent2, cluster.nodeDir(agent2), metricsInstance(agent2)),
+  ];
+  return { cluster, faults };
 }
