@@ -175,8 +175,7 @@ export const metricsInstance = (node: ClusterNode): string => new URL(node.endpo
  * An embedded cluster (master, two agents, one public agent; the app's node services, no sample app) with the five
  * faults laid on different nodes: the first agent's unit stopped, the public agent's forwarder hung, a crash loop and
  * a full disk on the second agent, a bad Minuteman config on the master. The DNS watchdog runs on a yearly schedule,
- * or it would restart the hung forwarder and cure that fault itself (a long first delay instead would make every
- * timer listing search thousands of runs ahead).
+ * or it would restart the hung forwarder and cure that fault itself.
  */
 export async function startFaultCluster(dir: string): Promise<{ cluster: Cluster; faults: ClusterFault[] }> {
   const configFile = join(dir, 'config.json');

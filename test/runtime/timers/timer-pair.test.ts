@@ -116,6 +116,19 @@ test('no trigger within the first delay; next and last run times are in the unit
   assert.ok(last !== null && Date.parse(last) >= before + 3_000, `last run ${last} not before the delay`);
 });
 
+test('a first delay longer than the interval: next is the first run after it, and listing it stays cheap', async (t) => {
+  const before = Date.now();
+  const { timer } = await place(t, new CountingJob(), { schedule: () => '*/5 * * * *', firstDelayMs: () => 3_600_000 });
+  const next = Date.parse(unitSnapshot(timer).timer!.next!);
+  const fiveMinutes = 5 * 60_000;
+  assert.ok(next >= before + 3_600_000 && next < Date.now() + 3_600_000 + fiveMinutes, `next ${new Date(next).toISOString()}`);
+  assert.equal(next % fiveMinutes, 0);
+  // Each health request lists the timers: searching 10,000 runs ahead on each took ~0.4 s, so 100 listings ~40 s.
+  const started = Date.now();
+  for (let i = 0; i < 100; i++) assert.equal(Date.parse(unitSnapshot(timer).timer!.next!), next);
+  assert.ok(Date.now() - started < 2_000, `100 listings took ${Date.now() - started} ms`);
+});
+
 test('runAtStart: one run as the timer starts, before its schedule first fires', async (t) => {
   const job = new CountingJob();
   // Once a year: only the start itself can trigger a run during this test.
