@@ -51,6 +51,13 @@ export async function registerProxyLocation(app: FastifyInstance, location: Prox
   // The proxy hands bodies on unparsed with parsers of its own, which the server's JSON parser would clash with.
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
+    // The guard comes first (onRequest, before any body parsing or routing detail): without a token a protected
+    // location answers 401 whatever the method, content type or body, and no work is spent on the body.
+    const guard = location.guard;
+    if (guard !== undefined)
+      scope.addHook('onRequest', async (request, reply) => {
+        if ((await guard(request, reply)) === undefined) return reply;
+      });
     await scope.register(httpProxy, {
     prefix: location.prefix,
     rewritePrefix: location.rewritePrefix,
@@ -69,7 +76,6 @@ export async function registerProxyLocation(app: FastifyInstance, location: Prox
       onError: (reply, { error }) => upstreamFailed(reply as FastifyReply, name(reply.request as FastifyRequest), error),
     },
     preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
-      if (location.guard !== undefined && (await location.guard(request, reply)) === undefined) return;
       const url = location.target(request);
       if (url === undefined) throw new HttpError(503, `Service Unavailable: ${name(request)} has no address yet (not started, or not elected)`);
       limitProxiedBody(request, reply, maxBodyBytes);
