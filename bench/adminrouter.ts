@@ -11,7 +11,8 @@
  * routing, auth or headers): the floor any node proxy has on this machine, so the Admin Router's own cost is the
  * gap between the two. BENCH_WAYS (e.g. `direct,adminrouter`) picks the ways to run.
  *
- * Prints req/s and p50/p99 per way and the ratio, then download throughput (MB/s) and this process's RSS before
+ * Prints req/s, p50/p99 and this process's CPU per request (its idle CPU subtracted: the simulated master's timers
+ * would otherwise count more per request the fewer requests a loaded machine lets through) per way and the ratio, then download throughput (MB/s) and this process's RSS before
  * and after each download. Targets (issue 12): ≥ 0.8× direct req/s, ≥ 0.9× download throughput, RSS flat.
  */
 import { execFile } from 'node:child_process';
@@ -103,17 +104,22 @@ const [load1, load5] = loadavg();
 console.log(`minidc bench:adminrouter — ${new Date().toISOString().slice(0, 16)}Z, ${cpus().length}× ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
 console.log(`load average at start: ${load1!.toFixed(2)} (1 min), ${load5!.toFixed(2)} (5 min)`);
 console.log(`master: 100 simulated agents, ${sim.running.size} running tasks; ${CLIENTS} keep-alive clients for ${SECONDS} s per way; Admin Router auth on`);
+// This process's CPU while idle (the simulated master's timers), so CPU µs/req counts only serving requests.
+const idleStart = process.cpuUsage();
+await new Promise((resolve) => setTimeout(resolve, 2000));
+const idleCpuPerSecond = cpuMicros(process.cpuUsage(idleStart)) / 2;
+console.log(`idle CPU of this process: ${(idleCpuPerSecond / 10_000).toFixed(1)}% of a core (subtracted from CPU µs/req)`);
 console.log('/master/state-summary        req/s     p50 ms     p99 ms     max ms  errors  CPU µs/req');
 const rates = new Map<string, number>();
 for (const { way, label, base, prefix, headers } of ways) {
   const cpuBefore = process.cpuUsage();
   const args = ['--import', 'tsx', loadClient, `${base}${prefix}/master/state-summary`, String(CLIENTS), String(SECONDS), ...headers];
   const { stdout } = await execFileAsync(process.execPath, args, { maxBuffer: 1 << 20 });
-  const cpu = process.cpuUsage(cpuBefore);
   const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoadResult;
+  const serving = cpuMicros(process.cpuUsage(cpuBefore)) - idleCpuPerSecond * r.seconds;
   rates.set(way, r.requests / r.seconds);
   console.log(
-    `${(label ?? way).padEnd(24)} ${(r.requests / r.seconds).toFixed(0).padStart(9)} ${r.p50_ms.toFixed(1).padStart(10)} ${r.p99_ms.toFixed(1).padStart(10)} ${r.max_ms.toFixed(1).padStart(10)} ${String(r.errors).padStart(7)} ${((cpu.user + cpu.system) / Math.max(1, r.requests + r.errors)).toFixed(0).padStart(11)}`,
+    `${(label ?? way).padEnd(24)} ${(r.requests / r.seconds).toFixed(0).padStart(9)} ${r.p50_ms.toFixed(1).padStart(10)} ${r.p99_ms.toFixed(1).padStart(10)} ${r.max_ms.toFixed(1).padStart(10)} ${String(r.errors).padStart(7)} ${(serving / Math.max(1, r.requests + r.errors)).toFixed(0).padStart(11)}`,
   );
 }
 printRatios(rates, '0.8');
@@ -146,6 +152,10 @@ await rm(dataDir, { recursive: true, force: true });
 
 function listenBare(server: http.Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+function cpuMicros(usage: NodeJS.CpuUsage): number {
+  return usage.user + usage.system;
 }
 
 function printRatios(figures: Map<string, number>, target: string): void {
