@@ -23,10 +23,12 @@ interface MatrixData {
 export function ComponentsPage() {
   const last = useRef<Matrix | undefined>(undefined);
   const load = useCallback(async (): Promise<MatrixData> => {
+    const startedAt = performance.now();
     const { units } = await getJson<{ units: HealthUnit[] | null }>('/system/health/v1/units');
     const list = units ?? [];
     const perUnit = await Promise.all(list.map((u) => getJson<{ nodes: HealthNode[] | null }>(`/system/health/v1/units/${encodeURIComponent(u.id)}/nodes`)));
     const dataAt = performance.now();
+    performance.measure('fetch:components', { start: startedAt, end: dataAt });
     const update = updateMatrix(last.current, list, perUnit.map((p) => p.nodes ?? []));
     last.current = update.matrix;
     return { ...update, dataAt };
