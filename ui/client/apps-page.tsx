@@ -6,7 +6,7 @@ import { getJson } from './api.ts';
 import type { MarathonApp } from './cluster-types.ts';
 import { usePoll } from './poll.ts';
 import { markReady } from './ready-mark.ts';
-import { StaleBanner } from './stale-banner.tsx';
+import { HeaderRow, PageFrame } from './page-frame.tsx';
 
 /** Marathon names an app's tasks by its path reversed (`/shop/web` → `web.shop`); Mesos-DNS's label dashes it. */
 export const mesosDnsName = (appId: string): string => `${appId.split('/').filter(Boolean).reverse().join('-')}.marathon.mesos`;
@@ -29,27 +29,13 @@ export function AppsPage() {
   const apps = polled.data?.apps;
   if (apps !== undefined) markReady('apps');
   return (
-    <section aria-labelledby="apps-title">
-      <h1 id="apps-title">Apps</h1>
-      <StaleBanner sources={[polled]} />
-      {apps === undefined ? (
-        <p class="loading">{polled.error ?? 'Loading…'}</p>
-      ) : apps.length === 0 ? (
+    <PageFrame id="apps" title="Apps" sources={[polled]} loaded={apps !== undefined}>
+      {apps === undefined ? null : apps.length === 0 ? (
         <p>No Marathon apps.</p>
       ) : (
         <div class="table-box">
           <table data-testid="apps-table">
-            <thead>
-              <tr>
-                <th scope="col">app</th>
-                <th scope="col">instances</th>
-                <th scope="col">running</th>
-                <th scope="col">health</th>
-                <th scope="col">VIPs</th>
-                <th scope="col">DNS names</th>
-                <th scope="col">tasks on</th>
-              </tr>
-            </thead>
+            <HeaderRow columns={['app', 'instances', 'running', 'health', 'VIPs', 'DNS names', 'tasks on']} />
             <tbody>
               {apps.map((app) => {
                 const vips = vipsOf(app);
@@ -87,6 +73,6 @@ export function AppsPage() {
           </table>
         </div>
       )}
-    </section>
+    </PageFrame>
   );
 }

@@ -49,14 +49,8 @@ export interface HealthNode {
   role: string;
 }
 
-export interface NodeUnitHealth {
-  id: string;
-  health: number;
-  output: string;
-  description: string;
-  help: string;
-  name: string;
-}
+/** One unit on one node (`/system/health/v1/nodes/{ip}/units/{unit}`): the node's own report of it. */
+export type { UnitHealthReport as NodeUnitHealth } from '../../diagnostics/health/node-health.ts';
 
 export interface MarathonTask {
   id: string;

@@ -10,7 +10,7 @@ import { HealthMatrix, type CellPick } from './health-matrix.tsx';
 import { updateMatrix, type Matrix } from './health-matrix-model.ts';
 import { usePoll } from './poll.ts';
 import { markReady, measureUpdate } from './ready-mark.ts';
-import { StaleBanner } from './stale-banner.tsx';
+import { PageFrame } from './page-frame.tsx';
 import { UnitDetail } from './unit-detail.tsx';
 
 interface MatrixData {
@@ -45,12 +45,8 @@ export function ComponentsPage() {
   const rows = data === undefined ? [] : onlyUnhealthy ? data.matrix.rows.filter((r) => r.worst !== 0) : data.matrix.rows;
   const unhealthyNodes = data?.matrix.rows.filter((r) => r.worst !== 0).length ?? 0;
   return (
-    <section aria-labelledby="components-title">
-      <h1 id="components-title">Components</h1>
-      <StaleBanner sources={[polled]} />
-      {data === undefined ? (
-        <p class="loading">{polled.error ?? 'Loading…'}</p>
-      ) : (
+    <PageFrame id="components" title="Components" sources={[polled]} loaded={data !== undefined}>
+      {data !== undefined && (
         <>
           <div class="toolbar">
             <p data-testid="matrix-summary">
@@ -64,6 +60,6 @@ export function ComponentsPage() {
           {pick !== undefined && <UnitDetail ip={pick.ip} unit={pick.unit} onClose={() => setPick(undefined)} />}
         </>
       )}
-    </section>
+    </PageFrame>
   );
 }

@@ -9,7 +9,7 @@ import type { Bundle, HealthNode } from './cluster-types.ts';
 import { bytes } from './format.ts';
 import { POLL_INTERVAL_MS, usePoll } from './poll.ts';
 import { markReady } from './ready-mark.ts';
-import { StaleBanner } from './stale-banner.tsx';
+import { HeaderRow, PageFrame } from './page-frame.tsx';
 
 const BUNDLES = '/system/health/v1/diagnostics';
 const RUNNING = new Set(['Started', 'InProgress']);
@@ -52,9 +52,7 @@ export function DiagnosticsPage() {
   };
 
   return (
-    <section aria-labelledby="diagnostics-title">
-      <h1 id="diagnostics-title">Diagnostics</h1>
-      <StaleBanner sources={[bundles, nodes]} />
+    <PageFrame id="diagnostics" title="Diagnostics" sources={[bundles, nodes]} loaded={true}>
       <form class="panel bundle-form" onSubmit={create}>
         <label for="bundle-target">Nodes</label>
         <select id="bundle-target" value={target} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
@@ -73,22 +71,13 @@ export function DiagnosticsPage() {
         </p>
       </form>
       {list === undefined ? (
-        <p class="loading">{bundles.error ?? 'Loading…'}</p>
+        <p class="loading">Loading…</p>
       ) : list.length === 0 ? (
         <p>No bundles yet.</p>
       ) : (
         <div class="table-box">
           <table data-testid="bundles-table">
-            <thead>
-              <tr>
-                <th scope="col">bundle</th>
-                <th scope="col">status</th>
-                <th scope="col">started</th>
-                <th scope="col">took</th>
-                <th scope="col">size</th>
-                <th scope="col">actions</th>
-              </tr>
-            </thead>
+            <HeaderRow columns={['bundle', 'status', 'started', 'took', 'size', 'actions']} />
             <tbody>
               {[...list].reverse().map((b) => (
                 <tr key={b.id} data-bundle={b.id} data-status={b.status}>
@@ -118,7 +107,7 @@ export function DiagnosticsPage() {
           </table>
         </div>
       )}
-    </section>
+    </PageFrame>
   );
 }
 

@@ -9,6 +9,7 @@ import { cpus, megabytes } from './format.ts';
 import { compareIps } from './health-matrix-model.ts';
 import { usePoll } from './poll.ts';
 import { markReady } from './ready-mark.ts';
+import { HeaderRow, PageFrame } from './page-frame.tsx';
 import { StaleBanner } from './stale-banner.tsx';
 import { UnitDetail } from './unit-detail.tsx';
 
@@ -24,26 +25,11 @@ export function NodesPage() {
   const data = polled.data;
   if (data !== undefined) markReady('nodes');
   return (
-    <section aria-labelledby="nodes-title">
-      <h1 id="nodes-title">Nodes</h1>
-      <StaleBanner sources={[polled]} />
-      {data === undefined ? (
-        <p class="loading">{polled.error ?? 'Loading…'}</p>
-      ) : (
+    <PageFrame id="nodes" title="Nodes" sources={[polled]} loaded={data !== undefined}>
+      {data !== undefined && (
         <div class="table-box">
           <table data-testid="nodes-table">
-            <thead>
-              <tr>
-                <th scope="col">node</th>
-                <th scope="col">role</th>
-                <th scope="col">health</th>
-                <th scope="col">cpus</th>
-                <th scope="col">mem</th>
-                <th scope="col">disk</th>
-                <th scope="col">tasks</th>
-                <th scope="col">agent</th>
-              </tr>
-            </thead>
+            <HeaderRow columns={['node', 'role', 'health', 'cpus', 'mem', 'disk', 'tasks', 'agent']} />
             <tbody>
               {data.nodes.map((n) => {
                 const agent = data.agents.get(n.host_ip);
@@ -73,7 +59,7 @@ export function NodesPage() {
         </div>
       )}
       {open !== undefined && <NodeUnits ip={open} />}
-    </section>
+    </PageFrame>
   );
 }
 

@@ -11,7 +11,7 @@ import { cpus, megabytes, percent } from './format.ts';
 import { usePoll } from './poll.ts';
 import { markReady } from './ready-mark.ts';
 import { allocation } from './resources.ts';
-import { StaleBanner } from './stale-banner.tsx';
+import { HeaderRow, PageFrame } from './page-frame.tsx';
 
 interface OverviewData {
   summary: StateSummary;
@@ -34,11 +34,9 @@ export function OverviewPage() {
   const data = polled.data;
   if (data !== undefined) markReady('overview');
   return (
-    <section aria-labelledby="overview-title">
-      <h1 id="overview-title">Overview</h1>
-      <StaleBanner sources={[polled]} />
-      {data === undefined ? <p class="loading">{polled.error ?? 'Loading…'}</p> : <OverviewBody data={data} chart={chart} />}
-    </section>
+    <PageFrame id="overview" title="Overview" sources={[polled]} loaded={data !== undefined}>
+      {data !== undefined && <OverviewBody data={data} chart={chart} />}
+    </PageFrame>
   );
 }
 
@@ -75,14 +73,7 @@ function OverviewBody({ data, chart }: { data: OverviewData; chart: { series: Ch
         <section aria-labelledby="resources-title" class="panel">
           <h2 id="resources-title">Resources allocated</h2>
           <table class="resources">
-            <thead>
-              <tr>
-                <th scope="col">resource</th>
-                <th scope="col">allocated</th>
-                <th scope="col">total</th>
-                <th scope="col">share</th>
-              </tr>
-            </thead>
+            <HeaderRow columns={['resource', 'allocated', 'total', 'share']} />
             <tbody>
               {allocation(agents).map(({ name, used, total }) => {
                 const show = name === 'cpus' ? cpus : megabytes;
@@ -120,15 +111,7 @@ function OverviewBody({ data, chart }: { data: OverviewData; chart: { series: Ch
         <section aria-labelledby="frameworks-title" class="panel">
           <h2 id="frameworks-title">Frameworks</h2>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">name</th>
-                <th scope="col">state</th>
-                <th scope="col">running</th>
-                <th scope="col">cpus</th>
-                <th scope="col">mem</th>
-              </tr>
-            </thead>
+            <HeaderRow columns={['name', 'state', 'running', 'cpus', 'mem']} />
             <tbody>
               {summary.frameworks.map((f) => (
                 <tr key={f.id}>
