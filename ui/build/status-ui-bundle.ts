@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, version as esbuildVersion } from 'esbuild';
@@ -45,7 +46,12 @@ export function statusUiBundle(): Promise<StatusUiBundle> {
 
 async function buildOnce(): Promise<StatusUiBundle> {
   const hash = await inputHash();
-  const dir = join(DIST_DIR, hash);
+  let dir = join(DIST_DIR, hash);
+  if (!existsSync(join(dir, 'index.html'))) {
+    // An install the running user cannot write to (a global npm install) builds into the temp dir instead.
+    const writable = await mkdir(DIST_DIR, { recursive: true }).then(() => true, () => false);
+    if (!writable) dir = join(tmpdir(), 'minidc-status-ui', hash);
+  }
   if (!existsSync(join(dir, 'index.html'))) {
     const temp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     await mkdir(temp, { recursive: true });
