@@ -1,6 +1,6 @@
 /**
- * The overview's 24 h chart of the cluster's allocated fraction of cpus, mem and disk: the day of 1-minute samples
- * from dcos-history (read once; each is a state-summary), then one point per live update. uPlot draws it on a
+ * The overview's 24 h chart of the cluster's allocated fraction of cpus, mem and disk: the day from dcos-history
+ * (read once, see history-day.ts), then one point per live update. uPlot draws it on a
  * canvas sized to its box; the numbers themselves are in the resources table beside it, for screen readers.
  */
 import { useEffect, useRef } from 'preact/hooks';
@@ -11,13 +11,16 @@ import { allocation } from './resources.ts';
 
 export type ChartSeries = [number[], (number | null)[], (number | null)[], (number | null)[]];
 
-const MINUTE_S = 60;
 const DAY_S = 24 * 3600;
 
-/** `/history/day` is positional, one sample a minute, the newest last; `{}` is a minute nobody polled. */
-export function seriesFromHistory(samples: readonly Partial<StateSummary>[], nowS: number): ChartSeries {
+export interface HistoryPoint {
+  timeS: number;
+  sample: Partial<StateSummary>;
+}
+
+export function seriesFrom(points: readonly HistoryPoint[]): ChartSeries {
   const series: ChartSeries = [[], [], [], []];
-  samples.forEach((sample, i) => addPoint(series, nowS - (samples.length - 1 - i) * MINUTE_S, sample));
+  for (const { timeS, sample } of points) addPoint(series, timeS, sample);
   return series;
 }
 

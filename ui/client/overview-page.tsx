@@ -4,10 +4,11 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson } from './api.ts';
-import { AllocationChart, addPoint, seriesFromHistory, type ChartSeries } from './allocation-chart.tsx';
+import { AllocationChart, addPoint, seriesFrom, type ChartSeries } from './allocation-chart.tsx';
 import { alertsOf } from './alerts.ts';
 import { TASK_STATES, type HealthNode, type HealthUnit, type StateSummary, type TaskCounts } from './cluster-types.ts';
 import { cpus, megabytes, percent } from './format.ts';
+import { loadHistoryDay } from './history-day.ts';
 import { usePoll } from './poll.ts';
 import { markReady } from './ready-mark.ts';
 import { allocation } from './resources.ts';
@@ -152,11 +153,13 @@ function sumTasks(frameworks: readonly TaskCounts[]): TaskCounts {
 function useChartSeries(summary: StateSummary | undefined, updatedAt: number | undefined): { series: ChartSeries; version: number } {
   const series = useRef<ChartSeries>([[], [], [], []]);
   const [version, setVersion] = useState(0);
+  const agents = summary?.slaves.length;
   useEffect(() => {
-    getJson<Partial<StateSummary>[]>('/dcos-history-service/history/day').then(
+    if (agents === undefined) return;
+    loadHistoryDay(agents, Date.now()).then(
       (day) => {
         const live = series.current;
-        series.current = seriesFromHistory(day, Date.now() / 1000);
+        series.current = seriesFrom(day);
         // Points that arrived while the day loaded come after it.
         live[0].forEach((t, i) => {
           if (t > (series.current[0].at(-1) ?? 0)) for (let c = 0; c < 4; c++) (series.current[c] as (number | null)[]).push(live[c]![i]!);
@@ -165,7 +168,7 @@ function useChartSeries(summary: StateSummary | undefined, updatedAt: number | u
       },
       () => {},
     );
-  }, []);
+  }, [agents === undefined]);
   useEffect(() => {
     if (summary === undefined || updatedAt === undefined) return;
     addPoint(series.current, updatedAt / 1000, summary);
