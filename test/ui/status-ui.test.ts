@@ -154,10 +154,11 @@ test('a bundle created on the page runs, downloads as a zip that passes unzip -t
   await page.getByLabel('Nodes').selectOption('all');
   await page.getByRole('button', { name: 'Create bundle' }).click();
   await page.getByTestId('bundle-message').filter({ hasText: 'Creating bundle' }).waitFor();
-  const id = /Creating bundle (\S+)…/.exec((await page.getByTestId('bundle-message').textContent())!)![1]!;
+  const id = /Creating bundle (\S+)… /.exec((await page.getByTestId('bundle-message').textContent())!)![1]!;
   const row = page.locator(`tr[data-bundle="${id}"]`);
   await row.waitFor();
   await page.locator(`tr[data-bundle="${id}"][data-status="Done"]`).waitFor({ timeout: 60_000 });
+  await page.getByTestId('bundle-message').filter({ hasText: `Bundle ${id} is ready to download.` }).waitFor();
   await screenshot(page, 'diagnostics-bundle');
   const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: 'Download' }).click()]);
   const zip = join(dir, `${id}.zip`);

@@ -9,7 +9,8 @@ import { markReady } from './ready-mark.ts';
 import { HeaderRow, PageFrame } from './page-frame.tsx';
 
 /** Marathon names an app's tasks by its path reversed (`/shop/web` → `web.shop`); Mesos-DNS's label dashes it. */
-export const mesosDnsName = (appId: string): string => `${appId.split('/').filter(Boolean).reverse().join('-')}.marathon.mesos`;
+export const mesosDnsName = (appId: string): string =>
+  `${appId.split('/').filter(Boolean).reverse().join('-').toLowerCase().replace(/[._]/g, '-').replace(/[^a-z0-9-]/g, '')}.marathon.mesos`;
 
 /** `VIP_n` labels: `/name:port` is `name.marathon.l4lb.thisdcos.directory:port` (slashes dropped); `ip:port` as is. */
 export function vipsOf(app: MarathonApp): { label: string; address: string }[] {

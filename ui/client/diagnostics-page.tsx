@@ -24,7 +24,9 @@ export function DiagnosticsPage() {
   const nodes = usePoll(() => getJson<{ nodes: HealthNode[] | null }>('/system/health/v1/nodes'), []);
   const [target, setTarget] = useState('all');
   const [message, setMessage] = useState<string>();
+  const [created, setCreated] = useState<string>();
   const list = bundles.data;
+  const createdStatus = list?.find((b) => b.id === created)?.status;
   const running = list?.some((b) => RUNNING.has(b.status)) ?? false;
   if (running !== busy) setBusy(running);
   if (list !== undefined) markReady('diagnostics');
@@ -34,7 +36,8 @@ export function DiagnosticsPage() {
     const id = newBundleId();
     try {
       await request('PUT', `${BUNDLES}/${id}`, { nodes: [target] });
-      setMessage(`Creating bundle ${id}…`);
+      setMessage(undefined);
+      setCreated(id);
       setBusy(true);
     } catch (err) {
       setMessage((err as Error).message);
@@ -44,7 +47,8 @@ export function DiagnosticsPage() {
   const remove = async (id: string) => {
     try {
       await request('DELETE', `${BUNDLES}/${encodeURIComponent(id)}`);
-      setMessage(`Bundle ${id} deleted.`);
+      setMessage(`Bundle ${id} ${RUNNING.has(list?.find((b) => b.id === id)?.status ?? '') ? 'canceled' : 'deleted'}.`);
+      if (id === created) setCreated(undefined);
     } catch (err) {
       setMessage((err as Error).message);
     }
@@ -67,7 +71,7 @@ export function DiagnosticsPage() {
         </select>
         <button type="submit">Create bundle</button>
         <p role="status" class="note" data-testid="bundle-message">
-          {message ?? ''}
+          {message ?? (created === undefined ? '' : createdStatus === 'Done' ? `Bundle ${created} is ready to download.` : `Creating bundle ${created}… (${createdStatus ?? 'Started'})`)}
         </p>
       </form>
       {list === undefined ? (
