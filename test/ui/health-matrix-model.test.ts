@@ -26,6 +26,7 @@ test('an update keeps unchanged rows as the same objects and replaces only the c
   assert.deepEqual(changed.map((r) => r.ip), ['10.0.1.44']);
   assert.equal(changed[0]!.worst, 1);
   assert.notEqual(second.matrix.units, first.matrix.units, 'a unit whose worst health changed gives new column headers');
+  assert.equal(second.matrix.unitIds, first.matrix.unitIds, 'but the same ids, so unchanged rows stay as they are');
   const third = updateMatrix(second.matrix, [unit('a'), unit('b', 1)], [ips.map((ip) => node(ip)), ips.map((ip) => node(ip, ip === '10.0.1.44' ? 1 : 0))]);
   assert.equal(third.changedRows, 0);
   assert.equal(third.matrix.units, second.matrix.units);

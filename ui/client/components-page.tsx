@@ -56,7 +56,7 @@ export function ComponentsPage() {
               <input type="checkbox" checked={onlyUnhealthy} onChange={(e) => setOnlyUnhealthy((e.target as HTMLInputElement).checked)} /> only nodes with unhealthy units
             </label>
           </div>
-          <HealthMatrix units={data.matrix.units} rows={rows} onPick={setPick} />
+          <HealthMatrix units={data.matrix.units} unitIds={data.matrix.unitIds} rows={rows} onPick={setPick} />
           {pick !== undefined && <UnitDetail ip={pick.ip} unit={pick.unit} onClose={() => setPick(undefined)} />}
         </>
       )}

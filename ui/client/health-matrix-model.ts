@@ -19,6 +19,8 @@ export interface MatrixRow {
 
 export interface Matrix {
   units: readonly HealthUnit[];
+  /** The units' ids, the same array while they are the same: what the rows depend on (not the units' health). */
+  unitIds: readonly string[];
   rows: readonly MatrixRow[];
 }
 
@@ -55,7 +57,8 @@ export function updateMatrix(previous: Matrix | undefined, units: readonly Healt
   }
   // The units' metadata (worst health over nodes) may change with unchanged ids: keep the old array only if equal.
   const keptUnits = sameUnits && previous.units.every((u, i) => u.health === units[i]!.health) ? previous.units : units;
-  return { matrix: { units: keptUnits, rows }, changedRows };
+  const unitIds = sameUnits ? previous.unitIds : units.map((u) => u.id);
+  return { matrix: { units: keptUnits, unitIds, rows }, changedRows };
 }
 
 function sameCells(a: Uint8Array, b: Uint8Array): boolean {

@@ -21,7 +21,7 @@ export interface CellPick {
   unit: string;
 }
 
-export function HealthMatrix({ units, rows, onPick }: { units: readonly HealthUnit[]; rows: readonly MatrixRow[]; onPick(pick: CellPick): void }) {
+export function HealthMatrix({ units, unitIds, rows, onPick }: { units: readonly HealthUnit[]; unitIds: readonly string[]; rows: readonly MatrixRow[]; onPick(pick: CellPick): void }) {
   const box = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, height: 600 });
   useLayoutEffect(() => {
@@ -60,7 +60,7 @@ export function HealthMatrix({ units, rows, onPick }: { units: readonly HealthUn
         <tbody>
           {first > 0 && <tr class="spacer" style={{ height: `${first * ROW_HEIGHT_PX}px` }} aria-hidden="true" />}
           {rows.slice(first, last).map((row, i) => (
-            <Row key={row.ip} row={row} units={units} index={first + i} />
+            <Row key={row.ip} row={row} unitIds={unitIds} index={first + i} />
           ))}
           {last < rows.length && <tr class="spacer" style={{ height: `${(rows.length - last) * ROW_HEIGHT_PX}px` }} aria-hidden="true" />}
         </tbody>
@@ -69,18 +69,19 @@ export function HealthMatrix({ units, rows, onPick }: { units: readonly HealthUn
   );
 }
 
-const Row = memo(function Row({ row, units, index }: { row: MatrixRow; units: readonly HealthUnit[]; index: number }) {
+/** Depends on the unit ids only, so a unit's worst health changing (its column header) leaves the rows alone. */
+const Row = memo(function Row({ row, unitIds, index }: { row: MatrixRow; unitIds: readonly string[]; index: number }) {
   return (
     <tr aria-rowindex={index + 2} data-ip={row.ip}>
       <th scope="row" class={`node-col h${row.worst}`}>
         {row.ip} <span class="role">{row.role}</span>
       </th>
-      {units.map((u, i) => {
+      {unitIds.map((id, i) => {
         const health = row.cells[i]!;
-        if (health === ABSENT) return <td key={u.id} class="absent" />;
+        if (health === ABSENT) return <td key={id} class="absent" />;
         return (
-          <td key={u.id} class={`h${health}`}>
-            <button type="button" data-ip={row.ip} data-unit={u.id} aria-label={`${u.id} on ${row.ip}: ${healthName(health)}`}>
+          <td key={id} class={`h${health}`}>
+            <button type="button" data-ip={row.ip} data-unit={id} aria-label={`${id} on ${row.ip}: ${healthName(health)}`}>
               {SYMBOL[health] ?? String(health)}
             </button>
           </td>
