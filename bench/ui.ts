@@ -80,7 +80,7 @@ app.get('/system/health/v1/units', async () => ({
   units: UNIT_NAMES.map((id, u) => ({ id, name: id, health: health[u]!.some((h) => h !== 0) ? 1 : 0, description: 'bench unit' })),
 }));
 app.get('/system/health/v1/nodes', async () => ({ nodes: ips.map((host_ip, n) => ({ host_ip, health: health.some((row) => row[n] !== 0) ? 1 : 0, role: roleOf(n) })) }));
-// The lists are rebuilt once per round, as dcos-diagnostics builds its answers once per pull, not per request.
+// The lists are rebuilt once per round, not per request: the figures are the page's, not this server's JSON work.
 let lists = buildLists();
 function buildLists(): string[] {
   return UNIT_NAMES.map((_id, u) => JSON.stringify({ nodes: ips.map((host_ip, n) => ({ host_ip, health: health[u]![n], role: roleOf(n) })) }));
