@@ -32,6 +32,17 @@ export function addPoint(series: ChartSeries, timeS: number, sample: Partial<Sta
   while (series[0].length > 0 && series[0][0]! < timeS - DAY_S) for (const column of series) column.shift();
 }
 
+/** The series with an empty point a day before its newest: the axis always spans the day, so a young cluster's
+ * few points sit at the right instead of being spread across the chart. */
+function withDayStart(series: ChartSeries): ChartSeries {
+  const newest = series[0].at(-1);
+  if (newest === undefined || series[0][0]! <= newest - DAY_S) return series;
+  return [[newest - DAY_S, ...series[0]], [null, ...series[1]], [null, ...series[2]], [null, ...series[3]]];
+}
+
+/** Dots while there are few points (a young cluster's minutes would be invisible as a line on a day's axis). */
+const fewPoints = (u: uPlot, seriesIdx: number) => (u.data[seriesIdx] ?? []).filter((v) => v !== null).length < 120;
+
 const percentAxis = (_u: uPlot, values: number[]) => values.map((v) => `${Math.round(v * 100)}%`);
 
 export function AllocationChart({ series, version }: { series: ChartSeries; version: number }) {
@@ -46,12 +57,16 @@ export function AllocationChart({ series, version }: { series: ChartSeries; vers
       axes: [{}, { values: percentAxis, size: 50 }],
       series: [
         {},
-        { label: 'cpus', stroke: '#1f5fa8', width: 2, value: (_u, v) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`) },
-        { label: 'mem', stroke: '#a8401f', width: 2, value: (_u, v) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`) },
-        { label: 'disk', stroke: '#3d7a1f', width: 2, value: (_u, v) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`) },
+        ...(
+          [
+            ['cpus', '#1f5fa8'],
+            ['mem', '#a8401f'],
+            ['disk', '#3d7a1f'],
+          ] as const
+        ).map(([label, stroke]) => ({ label, stroke, width: 2, points: { show: fewPoints, size: 6, fill: stroke }, value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(1)}%`) })),
       ],
     };
-    plot.current = new uPlot(opts, series, el);
+    plot.current = new uPlot(opts, withDayStart(series), el);
     const resize = new ResizeObserver(() => plot.current?.setSize({ width: el.clientWidth, height: 220 }));
     resize.observe(el);
     return () => {
@@ -59,6 +74,6 @@ export function AllocationChart({ series, version }: { series: ChartSeries; vers
       plot.current?.destroy();
     };
   }, []);
-  useEffect(() => plot.current?.setData(series), [version]);
+  useEffect(() => plot.current?.setData(withDayStart(series)), [version]);
   return <div ref={box} class="chart" role="img" aria-label="Allocated fraction of the cluster's cpus, mem and disk over the last 24 hours" />;
 }
