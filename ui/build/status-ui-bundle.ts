@@ -11,7 +11,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, version as esbuildVersion } from 'esbuild';
+import { build, stop as stopEsbuild, version as esbuildVersion } from 'esbuild';
 
 const UI_DIR = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT_DIR = join(UI_DIR, 'client');
@@ -75,6 +75,8 @@ async function buildOnce(): Promise<StatusUiBundle> {
         if (!existsSync(join(dir, 'index.html'))) throw err;
       });
     } finally {
+      // esbuild keeps a service process for further builds; there are none, so it need not outlive this one.
+      await stopEsbuild();
       await rm(temp, { recursive: true, force: true });
     }
   }
