@@ -12,6 +12,7 @@ import type { AgentDirectory } from './agent-directory.ts';
 import { nodeLocations } from './agent-locations.ts';
 import { dcosVersionPlugin } from './dcos-version.ts';
 import { registerProxyLocation, type ProxyLocation, type ProxyOptions } from './proxy-location.ts';
+import { statusUiLocation } from './status-ui-location.ts';
 
 export interface MasterLocationsOptions extends ProxyOptions {
   upstreams: AdminRouterUpstreams;
@@ -54,6 +55,7 @@ export async function masterLocations(app: FastifyInstance, options: MasterLocat
   app.get('/marathon', redirectSchema, async (_request, reply) => reply.redirect('/marathon/', 307));
   app.get('/service/marathon', redirectSchema, async (_request, reply) => reply.redirect('/service/marathon/', 301));
   await app.register(dcosVersionPlugin);
+  await app.register(statusUiLocation);
   if (auth !== undefined) await auth.registerRoutes(app);
 }
 
