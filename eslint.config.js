@@ -19,7 +19,7 @@ const escapeRegex = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const observerVisible = OBSERVER_VISIBLE_RUNTIME_MODULES.map(escapeRegex).join('|');
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.minidc/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', '.minidc/**', 'coverage/**', 'ui/dist/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -28,6 +28,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
       'prefer-const': 'error',
+    },
+  },
+  {
+    // The status page runs in the browser: its globals, not node's.
+    files: ['ui/client/**'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'performance', 'fetch', 'requestAnimationFrame', 'setTimeout', 'clearTimeout', 'addEventListener', 'removeEventListener', 'ResizeObserver', 'FormData', 'URLSearchParams', 'AbortSignal', 'HTMLElement', 'HTMLButtonElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLFormElement', 'HTMLDivElement', 'MouseEvent', 'Event', 'Response'].map((name) => [name, 'readonly']),
+      ),
     },
   },
   {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`'s pretest step: the tests drive real clients (dig, unzip, curl, the marathon Python client, …), so the
-# test command brings them in itself. Missing Debian packages are installed when this user can (root, or sudo
-# without a password, with apt-get); otherwise it stops at once with one line naming them.
+# `npm test`'s pretest step: the tests drive real clients (dig, unzip, curl, the marathon Python client, Chromium
+# for the status page, …), so the test command brings them in itself. Missing Debian packages are installed when
+# this user can (root, or sudo without a password, with apt-get); otherwise it stops at once with one line naming
+# them.
 set -euo pipefail
 
 # One line per tool: the package that provides it, then the command that succeeds when it is present.
@@ -11,6 +12,7 @@ TOOLS=(
   "curl|command -v curl"
   "python3-marathon|/usr/bin/python3 -c 'import marathon'"
   "prometheus|command -v prometheus && command -v promtool"
+  "chromium|command -v chromium"
 )
 
 missing=()

@@ -1,6 +1,6 @@
 /**
- * Diagnostics: the unit × node health matrix dcos-diagnostics reports. Bundle jobs have no metric in the catalogue
- * yet (bundles are read through `minidc diagnostics bundle`), so this dashboard shows health only.
+ * Diagnostics: the unit × node health matrix dcos-diagnostics reports, and the diagnostic bundle jobs by type and
+ * status (the bundles collector reads the master's bundle API).
  */
 import type { DashboardSpec } from './panel-spec.ts';
 import { query, stat, timeseries } from './panel-spec.ts';
@@ -11,7 +11,7 @@ import { NODE } from './template-variables.ts';
 export const DIAGNOSTICS_DASHBOARD: DashboardSpec = {
   uid: 'minidc-diagnostics',
   title: 'minidc / Diagnostics',
-  description: 'Unit × node health as dcos-diagnostics reports it, unhealthy units per node, and the health collectors.',
+  description: 'Unit × node health as dcos-diagnostics reports it, unhealthy units per node, the health collectors, and bundle jobs.',
   file: 'diagnostics.json',
   variables: [NODE],
   rows: [
@@ -31,6 +31,17 @@ export const DIAGNOSTICS_DASHBOARD: DashboardSpec = {
         timeseries('Unhealthy units per node', 'Units unhealthy on each node over time.', 'short', [query(sumBy(['node'], unitHealth()), '{{node}}')]),
         timeseries('Health collector duration', "How long each node's units collector took to read its dcos-diagnostics.", 's', [
           query(series('minidc_collector_duration_seconds').onNode().where('collector', '=', 'units'), '{{instance}}'),
+        ]),
+      ],
+    },
+    {
+      title: 'Bundle jobs',
+      panels: [
+        stat('Failed bundles', 'Diagnostic bundles whose job failed, all types (the DiagnosticsBundleFailed alert).', 'short', [
+          query(sum(series('minidc_diagnostics_bundles').onNode().where('status', '=', 'Failed')), 'failed'),
+        ]),
+        timeseries('Bundles by status', 'Diagnostic bundles the master knows, by type (cluster or node) and job status.', 'short', [
+          query(sumBy(['type', 'status'], series('minidc_diagnostics_bundles').onNode()), '{{type}} {{status}}'),
         ]),
       ],
     },

@@ -32,7 +32,7 @@ function clusterUpstreams({ cluster, node }: NodeServiceContext): AdminRouterUps
 function adminRouter(ctx: NodeServiceContext, flavour: 'master' | 'agent', auth?: AdminRouterAuth): UnitBehavior & ReloadableAdminRouter {
   const { config } = ctx.cluster;
   const configured = flavour === 'master' ? config.adminrouterMasterPort : config.adminrouterAgentPort;
-  const router = new AdminRouter({ flavour, upstreams: clusterUpstreams(ctx), ...(auth ? { auth } : {}) });
+  const router = new AdminRouter({ flavour, upstreams: clusterUpstreams(ctx), maxBodyBytes: config.adminrouterMaxBodyBytes, ...(auth ? { auth } : {}) });
   const port = configured ?? ctx.port(flavour === 'master' ? 'adminrouterMaster' : 'adminrouterAgent');
   const http = new HttpBinding(ctx.node.ip, port, (options) => router.server(options));
   return {

@@ -10,14 +10,13 @@ import type { AdminRouterUpstreams } from './adminrouter-upstreams.ts';
 import { AgentDirectory } from './agent-directory.ts';
 import { agentLocations } from './agent-locations.ts';
 import { masterLocations } from './master-locations.ts';
-import type { ProxyTimeouts } from './proxy-location.ts';
+import type { ProxyOptions } from './proxy-location.ts';
 
-export interface AdminRouterOptions {
+export interface AdminRouterOptions extends ProxyOptions {
   flavour: 'master' | 'agent';
   upstreams: AdminRouterUpstreams;
   /** Master only; absent: every location open. */
   auth?: AdminRouterAuth;
-  timeouts?: ProxyTimeouts;
 }
 
 /** What a reload found: the upstreams as they resolve now, and the agents the directory holds. */
@@ -47,11 +46,12 @@ export class AdminRouter implements ReloadableAdminRouter {
   }
 
   async server(serverOptions: HttpServerOptions = {}): Promise<FastifyInstance> {
-    const { flavour, upstreams, auth, timeouts } = this.options;
-    // Bodies stream through the proxied locations unparsed (the body limit is for what Admin Router parses itself:
-    // login); a large upload may take minutes, while headers still have to arrive within the usual 10 s.
+    const { flavour, upstreams, auth, timeouts, maxBodyBytes } = this.options;
+    // Bodies stream through the proxied locations unparsed, counted against maxBodyBytes (the server's body limit
+    // is for what Admin Router parses itself: login); a large upload may take minutes, while headers still have to
+    // arrive within the usual 10 s.
     const app = createHttpServer({ ...serverOptions, requestTimeoutMs: 10 * 60_000 });
-    const proxy = timeouts ? { timeouts } : {};
+    const proxy = { ...(timeouts ? { timeouts } : {}), ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }) };
     if (flavour === 'master') await app.register(masterLocations, { upstreams, agents: this.agents, ...(auth ? { auth } : {}), ...proxy });
     else await app.register(agentLocations, { upstreams, ...proxy });
     return app;

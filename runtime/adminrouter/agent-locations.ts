@@ -7,11 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import type { AdminRouterAuth } from './adminrouter-auth.ts';
 import type { AdminRouterUpstreams } from './adminrouter-upstreams.ts';
 import { dcosVersionPlugin } from './dcos-version.ts';
-import { registerProxyLocation, type ProxyLocation, type ProxyTimeouts } from './proxy-location.ts';
+import { registerProxyLocation, type ProxyLocation, type ProxyOptions } from './proxy-location.ts';
 
-export interface AgentLocationsOptions {
+export interface AgentLocationsOptions extends ProxyOptions {
   upstreams: AdminRouterUpstreams;
-  timeouts?: ProxyTimeouts;
 }
 
 /** What every node's Admin Router serves of the node itself: `/system/health/v1` (path kept) and the metrics. */
@@ -24,6 +23,6 @@ export function nodeLocations(upstreams: AdminRouterUpstreams, guard?: AdminRout
 }
 
 export async function agentLocations(app: FastifyInstance, options: AgentLocationsOptions): Promise<void> {
-  for (const location of nodeLocations(options.upstreams)) await registerProxyLocation(app, location, options.timeouts);
+  for (const location of nodeLocations(options.upstreams)) await registerProxyLocation(app, location, options);
   await app.register(dcosVersionPlugin);
 }

@@ -11,14 +11,14 @@ import type { AdminRouterUpstreams } from './adminrouter-upstreams.ts';
 import type { AgentDirectory } from './agent-directory.ts';
 import { nodeLocations } from './agent-locations.ts';
 import { dcosVersionPlugin } from './dcos-version.ts';
-import { registerProxyLocation, type ProxyLocation, type ProxyTimeouts } from './proxy-location.ts';
+import { registerProxyLocation, type ProxyLocation, type ProxyOptions } from './proxy-location.ts';
+import { statusUiLocation } from './status-ui-location.ts';
 
-export interface MasterLocationsOptions {
+export interface MasterLocationsOptions extends ProxyOptions {
   upstreams: AdminRouterUpstreams;
   agents: AgentDirectory;
   /** Absent: DC/OS's `adminrouter_auth_enabled: false`, every location open. */
   auth?: AdminRouterAuth;
-  timeouts?: ProxyTimeouts;
 }
 
 export async function masterLocations(app: FastifyInstance, options: MasterLocationsOptions): Promise<void> {
@@ -51,10 +51,11 @@ export async function masterLocations(app: FastifyInstance, options: MasterLocat
     agentLocation('/dcos-metadata', '/dcos-metadata'),
     agentLocation('', '/system/v1'),
   ];
-  for (const location of locations) await registerProxyLocation(app, location, options.timeouts);
+  for (const location of locations) await registerProxyLocation(app, location, options);
   app.get('/marathon', redirectSchema, async (_request, reply) => reply.redirect('/marathon/', 307));
   app.get('/service/marathon', redirectSchema, async (_request, reply) => reply.redirect('/service/marathon/', 301));
   await app.register(dcosVersionPlugin);
+  await app.register(statusUiLocation);
   if (auth !== undefined) await auth.registerRoutes(app);
 }
 

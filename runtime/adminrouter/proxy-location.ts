@@ -9,6 +9,7 @@ import httpProxy from '@fastify/http-proxy';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/http-error.ts';
 import type { AdminRouterAuth } from './adminrouter-auth.ts';
+import { DEFAULT_MAX_PROXIED_BODY_BYTES, bodyTooLargeIn, limitProxiedBody } from './proxied-body-limit.ts';
 
 export interface ProxyLocation {
   /** The path it answers, e.g. `/mesos`: requests to `/mesos/…` (and to `/mesos` itself with `bare`). */
@@ -34,13 +35,29 @@ export interface ProxyTimeouts {
 
 export const DEFAULT_PROXY_TIMEOUTS: ProxyTimeouts = { connectMs: 5_000, idleMs: 120_000 };
 
+/** How every proxied location of one Admin Router behaves: its upstream timeouts and its request body limit. */
+export interface ProxyOptions {
+  timeouts?: ProxyTimeouts;
+  /** Largest request body handed on, bytes (proxied-body-limit.ts). Default 1 GiB. */
+  maxBodyBytes?: number;
+}
+
 const targets = new WeakMap<FastifyRequest, string>();
 
-export async function registerProxyLocation(app: FastifyInstance, location: ProxyLocation, timeouts = DEFAULT_PROXY_TIMEOUTS): Promise<void> {
+export async function registerProxyLocation(app: FastifyInstance, location: ProxyLocation, options: ProxyOptions = {}): Promise<void> {
+  const timeouts = options.timeouts ?? DEFAULT_PROXY_TIMEOUTS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_PROXIED_BODY_BYTES;
   const name = (request: FastifyRequest) => (typeof location.upstream === 'string' ? location.upstream : location.upstream(request));
   // The proxy hands bodies on unparsed with parsers of its own, which the server's JSON parser would clash with.
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
+    // The guard comes first (onRequest, before any body parsing or routing detail): without a token a protected
+    // location answers 401 whatever the method, content type or body, and no work is spent on the body.
+    const guard = location.guard;
+    if (guard !== undefined)
+      scope.addHook('onRequest', async (request, reply) => {
+        if ((await guard(request, reply)) === undefined) return reply;
+      });
     await scope.register(httpProxy, {
     prefix: location.prefix,
     rewritePrefix: location.rewritePrefix,
@@ -59,9 +76,9 @@ export async function registerProxyLocation(app: FastifyInstance, location: Prox
       onError: (reply, { error }) => upstreamFailed(reply as FastifyReply, name(reply.request as FastifyRequest), error),
     },
     preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
-      if (location.guard !== undefined && (await location.guard(request, reply)) === undefined) return;
       const url = location.target(request);
       if (url === undefined) throw new HttpError(503, `Service Unavailable: ${name(request)} has no address yet (not started, or not elected)`);
+      limitProxiedBody(request, reply, maxBodyBytes);
       targets.set(request, url);
     },
   });
@@ -75,6 +92,11 @@ function forwardedFor(request: FastifyRequest, previous: string | string[] | und
 
 /** reply-from's error for a failed upstream request, as the status nginx gives it and a message naming the upstream. */
 function upstreamFailed(reply: FastifyReply, upstream: string, error: Error & { statusCode?: number; cause?: unknown }): void {
+  const tooLarge = bodyTooLargeIn(error);
+  if (tooLarge !== undefined) {
+    void reply.code(413).header('connection', 'close').send({ message: tooLarge.message });
+    return;
+  }
   const status = error.statusCode === 503 || error.statusCode === 504 ? error.statusCode : 502;
   const cause = error.cause instanceof Error ? error.cause : error;
   const code = (cause as NodeJS.ErrnoException).code;

@@ -91,6 +91,8 @@ export interface ClusterConfig {
   adminrouterReloadSchedule: string;
   /** DC/OS's adminrouter_auth_enabled: false, and the master's Admin Router admits every request (open mode). */
   adminrouterAuthEnabled: boolean;
+  /** Largest request body Admin Router hands on to an upstream (`adminrouter_max_body_size_mb`), bytes; larger: 413. */
+  adminrouterMaxBodyBytes: number;
   /** A file holding an HS256 secret; tokens signed with it are admitted besides the cluster's RS256 ones. */
   authHs256SecretFile?: string;
   /** How long a token from `/acs/api/v1/auth/login` is valid, ms. */
@@ -149,6 +151,7 @@ const KEYS = [
   'adminrouter_agent_port',
   'adminrouter_reload_schedule',
   'adminrouter_auth_enabled',
+  'adminrouter_max_body_size_mb',
   'auth_hs256_secret_file',
   'auth_token_lifetime',
 ] as const;
@@ -301,6 +304,7 @@ export function loadClusterConfig(flags: StartFlags, cwd = process.cwd()): Clust
     ...optionalPort('adminrouter_agent_port', file.adminrouter_agent_port, 'adminrouterAgentPort'),
     adminrouterReloadSchedule: cronSchedule('adminrouter_reload_schedule', '0 * * * *'),
     adminrouterAuthEnabled: authEnabled,
+    adminrouterMaxBodyBytes: readSizeMb('adminrouter_max_body_size_mb', file.adminrouter_max_body_size_mb, 1024),
     ...(hs256SecretFile === undefined ? {} : { authHs256SecretFile: hs256SecretFile }),
     authTokenLifetimeMs: duration('auth_token_lifetime', '5days'),
   };

@@ -114,6 +114,8 @@ export async function runStart(
   const path = await cluster.writeEndpoints();
   out(`minidc: cluster '${config.clusterName}' (${cluster.id}) is up; data in ${config.dataDir}`);
   out(endpointsTable(cluster));
+  const statusPage = cluster.nodes.find((n) => n.role === 'master')?.endpoints.adminrouter;
+  if (statusPage !== undefined) out(`minidc: status page: ${statusPage}/`);
   if (loginHint !== undefined) out(loginHint);
   out(`minidc: endpoints written to ${path}; Ctrl-C to stop`);
   const code = await done;

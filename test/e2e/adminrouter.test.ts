@@ -2,7 +2,8 @@
  * Admin Router on `minidc start`: every node publishes an `adminrouter` endpoint, and through the master's every
  * location reaches the real component behind it (the leading master, Marathon, diagnostics, history, Mesos-DNS, the
  * node metrics, an agent's Admin Router by its Mesos id); the master's diagnostics pulls agents' health through
- * their Admin Router; the hourly reload timer (per-second here) runs and journals.
+ * their Admin Router; the hourly reload timer (per-second here) runs and journals; `adminrouter_max_body_size_mb`
+ * (16 KiB here) limits what reaches an upstream.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,7 +27,7 @@ const get = async (url: string, headers: Record<string, string> = { authorizatio
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'minidc-e2e-adminrouter-'));
-  await writeFile(join(dir, 'config.json'), JSON.stringify({ adminrouter_reload_schedule: '*/2 * * * * *' }));
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ adminrouter_reload_schedule: '*/2 * * * * *', adminrouter_max_body_size_mb: 16 / 1024 }));
   run = startMinidc(['--config', join(dir, 'config.json'), '--ports', 'ephemeral', '--data-dir', join(dir, 'data'), '--no-sample', '--agents', '1', '--public-agents', '1']);
   endpoints = await endpointsOf(run, join(dir, 'data'), 60_000, (f) =>
     f.nodes.every((n) => n.endpoints.adminrouter !== undefined && n.endpoints.diagnostics !== undefined && n.endpoints.metrics !== undefined) && f.nodes.every((n) => n.id !== ''),
@@ -119,4 +120,20 @@ test('dcos-adminrouter-reload.timer runs its service, which journals the upstrea
     return t?.last_result === 'succeeded' ? t : undefined;
   }, 60_000);
   assert.equal(timer.unit, 'dcos-adminrouter-reload.timer');
+});
+
+test('adminrouter_max_body_size_mb: a body over it is 413 before Marathon sees it; one under it reaches Marathon', async () => {
+  const post = (cmd: string) =>
+    fetch(`${ar}/marathon/v2/apps`, {
+      method: 'POST',
+      headers: { authorization: `token=${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: '/body-limit', cmd, instances: 0, cpus: 0.1, mem: 16 }),
+      signal: AbortSignal.timeout(20_000),
+    });
+  const over = await post('x'.repeat(20 * 1024));
+  assert.equal(over.status, 413);
+  assert.match(((await over.json()) as { message: string }).message, /at most 16384 bytes/);
+  assert.equal((await get(`${ar}/marathon/v2/apps/body-limit`)).status, 404, 'Marathon never saw the app');
+  const under = await post('sleep 1000');
+  assert.equal(under.status, 201, await under.text());
 });

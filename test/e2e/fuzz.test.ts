@@ -5,6 +5,9 @@
  * sockets, and random UDP and TCP packets to the DNS ports (Mesos-DNS and every forwarder). Afterwards every unit
  * healthy before is healthy still, DNS still answers, and the cluster's RSS has stayed within a generous bound.
  *
+ * The same random requests go through Admin Router: without a token every protected location must answer 401 and
+ * nothing else (the upstream never answers), with the admin's token the findings are those of the direct surfaces.
+ *
  * Findings: any 5xx not listed in DOCUMENTED_5XX, any response carrying a stack trace, any request neither answered
  * nor closed within BOUND_MS. The PRNG is seeded (FUZZ_SEED to replay); a failure prints the seed and the requests.
  */
@@ -16,13 +19,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_BODY_LIMIT } from '../../runtime/http/http-server.ts';
 import { httpExchange, rawExchange, type Exchange } from '../support/bounded-exchange.ts';
-import { randomRequest, ROUTES, type FuzzRequest } from '../support/fuzz-requests.ts';
+import { ADMINROUTER_ROUTES, randomRequest, ROUTES, type FuzzRequest } from '../support/fuzz-requests.ts';
 import { endpointsOf, eventually, startMinidc, type EndpointsFile, type RunningMinidc } from '../support/minidc-cli.ts';
 import { SeededRandom } from '../support/seeded-random.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32));
 const HTTP_REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 4000);
+/** Each of the two Admin Router runs (without a token, with one). */
+const ADMINROUTER_REQUESTS = Number(process.env.FUZZ_ADMINROUTER_REQUESTS ?? 1500);
 const RAW_REQUESTS = 400;
 const DNS_PACKETS = 3000;
 const CONCURRENCY = 24;
@@ -49,6 +55,7 @@ let run: RunningMinidc | undefined;
 let endpoints: EndpointsFile;
 let healthyBefore: Map<string, Set<string>>;
 let rssBeforeMb: number;
+let token: string;
 
 console.log(`fuzz seed ${SEED} (FUZZ_SEED=${SEED} to replay)`);
 
@@ -56,7 +63,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'minidc-e2e-fuzz-'));
   run = startMinidc(['--ports', 'ephemeral', '--data-dir', join(dir, 'data'), '--no-sample']);
   endpoints = await endpointsOf(run, join(dir, 'data'), 60_000, (f) =>
-    f.nodes.every((n) => n.endpoints.diagnostics !== undefined && n.endpoints.metrics !== undefined) &&
+    f.nodes.every((n) => n.endpoints.diagnostics !== undefined && n.endpoints.metrics !== undefined && n.endpoints.adminrouter !== undefined && n.id !== '') &&
     ['marathon', 'mesos_dns', 'history', 'dns'].every((e) => f.nodes[0]!.endpoints[e] !== undefined),
   );
   // Every unit of every node healthy first (or as healthy as it gets within the wait), so "healthy after" means something.
@@ -66,6 +73,7 @@ before(async () => {
     return all ? healthy : undefined;
   }, 60_000).catch(() => healthyUnits());
   rssBeforeMb = await rssMb();
+  token = await adminToken();
 });
 
 after(async () => {
@@ -88,6 +96,38 @@ test('random and malformed requests to every route of every surface: no undocume
     const { base, route } = rng.pick(targets);
     return { base, request: randomRequest(rng, route) };
   }, ({ base, request }) => httpExchange(base, request, BOUND_MS), ({ request }, e) => judge(request.target, e));
+  assert.deepEqual(findings, [], `seed ${SEED}: ${findings.length} finding(s)`);
+});
+
+test('through the master\'s Admin Router without a token: every protected location answers 401 and nothing else', { timeout: 120_000 }, async () => {
+  const master = endpoints.nodes[0]!;
+  const agentIds = endpoints.nodes.filter((n) => n.role !== 'master').map((n) => n.id);
+  const rng = new SeededRandom(SEED ^ 0xa401);
+  const findings = await fuzz(ADMINROUTER_REQUESTS, () => ({ base: master.endpoints.adminrouter!, request: randomRequest(rng, withAgent(rng, rng.pick(ADMINROUTER_ROUTES.master.protected), agentIds)) }),
+    ({ base, request }) => httpExchange(base, request, BOUND_MS), ({ request }, e) => {
+      const why = judge(request.target, e);
+      if (why !== undefined || e.status === undefined || e.status === 401) return why;
+      // Outside every location (`/./mesos//x`: Admin Router does not merge slashes or dot segments) its own 4xx.
+      // A `#` ends the path for the server as it would for a browser: what follows is no part of the location.
+      if (!PROTECTED_LOCATION.test(request.target.split('#', 1)[0]!)) return e.status >= 400 && e.status < 500 ? undefined : `HTTP ${e.status} outside every location`;
+      return refusedBeforeRouting(request, e) ? undefined : `HTTP ${e.status} without a token (401 expected): ${e.body.slice(0, 200)}`;
+    });
+  assert.deepEqual(findings, [], `seed ${SEED}: ${findings.length} finding(s)`);
+});
+
+test('through every Admin Router with the admin\'s token: no undocumented 5xx, no stack trace, no hang', { timeout: 120_000 }, async () => {
+  const agentIds = endpoints.nodes.filter((n) => n.role !== 'master').map((n) => n.id);
+  const targets = endpoints.nodes.flatMap((node) => {
+    const { protected: guarded, open } = ADMINROUTER_ROUTES[node.role === 'master' ? 'master' : 'agent'];
+    return [...guarded, ...open].map((route) => ({ base: node.endpoints.adminrouter!, route }));
+  });
+  const rng = new SeededRandom(SEED ^ 0xa200);
+  const findings = await fuzz(ADMINROUTER_REQUESTS, () => {
+    const { base, route } = rng.pick(targets);
+    const request = randomRequest(rng, withAgent(rng, route, agentIds));
+    request.headers.authorization = `token=${token}`;
+    return { base, request };
+  }, ({ base, request }) => httpExchange(base, request, BOUND_MS), ({ request }, e) => (upstreamRefusedBody(request, e) ? undefined : judge(upstreamTarget(request.target), e)));
   assert.deepEqual(findings, [], `seed ${SEED}: ${findings.length} finding(s)`);
 });
 
@@ -161,6 +201,55 @@ function describe(c: unknown): string {
   if (r) return `${r.method} ${(c as { base: string }).base}${r.target.slice(0, 300)} ${JSON.stringify(r.headers)} body ${r.body === undefined ? 'none' : `${r.body.length} B ${JSON.stringify(r.body.subarray(0, 120).toString('latin1'))}`}`;
   const b = (c as { bytes?: Buffer }).bytes;
   return JSON.stringify(b?.subarray(0, 200).toString('latin1'));
+}
+
+/** A token for the first admin `minidc start` made, from the login route as a user gets one. */
+async function adminToken(): Promise<string> {
+  const credential = await readFile(join(dir, 'data', 'auth', 'admin-credential.json'), 'utf8');
+  const res = await fetch(`${endpoints.nodes[0]!.endpoints.adminrouter}/acs/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: credential,
+    signal: AbortSignal.timeout(20_000),
+  });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** An Admin Router route with `:agent` filled by a real agent id half the time (else the generator's random one). */
+function withAgent(rng: SeededRandom, route: string, agentIds: string[]): string {
+  return rng.chance(0.5) ? route.replace(':agent', rng.pick(agentIds)) : route;
+}
+
+/**
+ * Requests no location is chosen for, so there is nothing to guard: the parser refused the bytes (a GET body without
+ * framing, `HPE_*`), the target is not a decodable URL, too long, or the method is one the router does not know.
+ */
+function refusedBeforeRouting(request: FuzzRequest, e: Exchange): boolean {
+  // A HEAD answer has no body to say why; its GET twin says it.
+  if (e.status === 400) return /"FST_ERR_BAD_URL"|"Bad Request: HPE_/.test(e.body) || (request.method === 'HEAD' && e.body === '');
+  if (e.status === 404) return !PROXIED_METHODS.includes(request.method) && e.body.startsWith(`{"message":"Not found: ${request.method} `);
+  return e.status === 414;
+}
+
+/** A target the router puts in a protected location of the master's Admin Router (master-locations.ts). */
+const PROTECTED_LOCATION = /^\/(mesos|marathon|service\/marathon|dcos-history-service|mesos_dns|system\/v1\/metrics|system\/v1\/agent\/[^/?]*)\/|^\/system\/health\/v1([/?]|$)/;
+
+/** What @fastify/http-proxy routes (its default methods). */
+const PROXIED_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
+
+/**
+ * A 502 that is the upstream's doing, documented in README's hardening section: a body over the upstreams' 1 MiB
+ * limit gets their 413 with `Connection: close`, and they close without reading the rest, so Admin Router's write
+ * fails (EPIPE/ECONNRESET, RFC 9112 §9.6's "TCP reset problem") before it has read their answer.
+ */
+function upstreamRefusedBody(request: FuzzRequest, e: Exchange): boolean {
+  return e.status === 502 && (request.body?.length ?? 0) > DEFAULT_BODY_LIMIT && /did not answer \((write EPIPE|read ECONNRESET|write ECONNRESET|other side closed)/.test(e.body);
+}
+
+/** The target an upstream sees behind Admin Router's location prefix, for DOCUMENTED_5XX (written per surface). */
+function upstreamTarget(target: string): string {
+  return target.replace(/^\/(mesos_dns|mesos|service\/marathon|marathon|dcos-history-service|system\/v1\/metrics)(?=[/?]|$)/, '');
 }
 
 /** Every node's healthy units (health 0 in its own `/system/health/v1`), by node IP. */

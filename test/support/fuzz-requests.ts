@@ -42,6 +42,25 @@ export const ROUTES: Record<string, readonly string[]> = {
   ],
 };
 
+/**
+ * The Admin Router locations (runtime/adminrouter/master-locations.ts, agent-locations.ts), each a prefix before
+ * the routes of the surface it leads to: `protected` ones answer 401 without a token, the `open` ones never ask.
+ * `:agent` is an agent's Mesos id, which the test fills in (a random one is only ever a 404).
+ */
+const withPrefix = (prefix: string, surface: string): string[] => ROUTES[surface]!.map((route) => `${prefix}${route}`);
+const NODE_LOCATIONS = [...ROUTES.diagnostics!, ...withPrefix('/system/v1/metrics', 'metrics')];
+export const ADMINROUTER_ROUTES = {
+  master: {
+    protected: [
+      ...withPrefix('/mesos', 'master'), ...withPrefix('/marathon', 'marathon'), ...withPrefix('/service/marathon', 'marathon'),
+      ...withPrefix('/dcos-history-service', 'history'), ...withPrefix('/mesos_dns', 'mesos_dns'), ...NODE_LOCATIONS,
+      '/system/v1/agent/:agent/metrics/metrics', '/system/v1/agent/:agent/dcos-metadata/dcos-version.json', '/system/v1/agent/:agent/logs/v1/range',
+    ],
+    open: ['/dcos-metadata/dcos-version.json', '/marathon', '/service/marathon', '/acs/api/v1/auth/login'],
+  },
+  agent: { protected: [] as string[], open: [...NODE_LOCATIONS, '/dcos-metadata/dcos-version.json'] },
+};
+
 export interface FuzzRequest {
   method: string;
   /** Request target as sent: path and query string, bytes 0x21–0xff only (what node's client lets through). */

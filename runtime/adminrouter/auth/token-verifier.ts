@@ -10,6 +10,7 @@ import type { KeyObject } from 'node:crypto';
 import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
 import type { Clock } from '../../time/clock.ts';
 import type { SigningKeys } from './signing-keys.ts';
+import { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export type TokenCheck = { ok: true; uid: string } | { ok: false; reason: string };
 
@@ -17,12 +18,19 @@ export type TokenCheck = { ok: true; uid: string } | { ok: false; reason: string
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 export class TokenVerifier {
+  private readonly verified: VerifiedTokenCache;
+
   constructor(
     private readonly keys: SigningKeys,
     private readonly clock: Clock,
-  ) {}
+    cacheSize?: number,
+  ) {
+    this.verified = new VerifiedTokenCache(clock, cacheSize);
+  }
 
   async verify(token: string): Promise<TokenCheck> {
+    const cached = this.verified.uidOf(token);
+    if (cached !== undefined) return { ok: true, uid: cached };
     try {
       const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
         algorithms: this.keys.hs256Secret === undefined ? ['RS256'] : ['RS256', 'HS256'],
@@ -31,6 +39,7 @@ export class TokenVerifier {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       });
       if (typeof payload.uid !== 'string' || payload.uid === '') return { ok: false, reason: 'the token has no uid claim' };
+      this.verified.remember(token, payload.uid, payload.exp!);
       return { ok: true, uid: payload.uid };
     } catch (err) {
       return { ok: false, reason: reasonOf(err) };

@@ -7,7 +7,7 @@ import type { AdminRouterAuth } from '../../../runtime/adminrouter/adminrouter-a
 import type { AdminRouterUpstreams, AgentAddress } from '../../../runtime/adminrouter/adminrouter-upstreams.ts';
 import { AdminRouter } from '../../../runtime/adminrouter/adminrouter.ts';
 import { listenHttp } from '../../../runtime/http/listen-http.ts';
-import type { ProxyTimeouts } from '../../../runtime/adminrouter/proxy-location.ts';
+import type { ProxyOptions } from '../../../runtime/adminrouter/proxy-location.ts';
 
 export const NO_HANG = { timeout: 60_000 };
 
@@ -62,7 +62,7 @@ export async function startAdminRouter(
   t: TestContext,
   flavour: 'master' | 'agent',
   upstreams: AdminRouterUpstreams,
-  options: { auth?: AdminRouterAuth; timeouts?: ProxyTimeouts } = {},
+  options: { auth?: AdminRouterAuth } & ProxyOptions = {},
 ): Promise<{ router: AdminRouter; url: string }> {
   const router = new AdminRouter({ flavour, upstreams, ...options });
   const app = await router.server();

@@ -62,7 +62,8 @@ test('/dcos-metadata/dcos-version.json is DC/OS-shaped and not cached; other pat
   assert.equal(version.headers.get('cache-control'), 'no-cache');
   assert.deepEqual(Object.keys(version.body).sort(), ['bootstrap-id', 'dcos-image-commit', 'version']);
   assert.match(version.body['bootstrap-id']!, /^[0-9a-f]{40}$/);
-  for (const path of ['/', '/nope', '/mesos', '/system/v1/logs/', '/dcos-metadata/other.json']) {
+  // `/` is the status page (test/ui/); everything else unmatched is a 404.
+  for (const path of ['/nope', '/mesos', '/system/v1/logs/', '/dcos-metadata/other.json', '/status-ui/no-such-hash/main.js']) {
     const { status, body } = await getJson<{ message: string }>(`${url}${path}`);
     assert.equal(status, 404, path);
     assert.match(body.message, /Not found/, path);

@@ -39,6 +39,7 @@ test('minidc start: first admin credential made once (0600), a login hint printe
 
   const first = await startAndStop(dataDir, {});
   assert.ok(first.split('\n').includes(hint), first);
+  assert.match(first, /^minidc: status page: http:\/\/127\.[\d.]+:\d+\/$/m, 'the status page URL (the master\'s Admin Router) is printed');
   assert.equal((await stat(credentialPath)).mode & 0o777, 0o600);
   const credential = await readFile(credentialPath, 'utf8');
   assert.equal((JSON.parse(credential) as { uid: string }).uid, 'admin');
