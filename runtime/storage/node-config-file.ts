@@ -3,8 +3,8 @@
  * /opt/mesosphere/etc): its keys, or undefined when there is no file. Read at a unit's start, so what is wrong with
  * the file fails that start with one readable reason naming the file. A ground-floor utility: no runtime state.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readIfExists } from './read-if-exists.ts';
 
 export function nodeConfigPath(nodeDir: string, name: string): string {
   return join(nodeDir, 'etc', `${name}.json`);
@@ -16,13 +16,8 @@ export function invalidConfig(path: string, why: string): Error {
 }
 
 export async function readNodeConfig(path: string): Promise<Readonly<Record<string, unknown>> | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await readIfExists(path);
+  if (text === undefined) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-file.ts';
 import { hashPassword, type PasswordHash } from './password-hash.ts';
-import { readIfExists } from './read-if-exists.ts';
+import { readIfExists } from '../../storage/read-if-exists.ts';
 
 export const ACCOUNTS_FILE = 'accounts.json';
 

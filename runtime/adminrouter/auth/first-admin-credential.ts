@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../storage/atomic-file.ts';
 import { AccountStore } from './account-store.ts';
 import { authDirOf } from './auth-dir.ts';
-import { readIfExists } from './read-if-exists.ts';
+import { readIfExists } from '../../storage/read-if-exists.ts';
 
 export const ADMIN_CREDENTIAL_FILE = 'admin-credential.json';
 export const FIRST_ADMIN_UID = 'admin';

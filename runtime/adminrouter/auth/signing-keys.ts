@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { writeFileAtomic } from '../../storage/atomic-file.ts';
-import { readIfExists } from './read-if-exists.ts';
+import { readIfExists } from '../../storage/read-if-exists.ts';
 
 export const PRIVATE_KEY_FILE = 'jwt-signing-key.pem';
 export const PUBLIC_KEY_FILE = 'jwt-verification-key.pem';

@@ -1,4 +1,4 @@
-/** A file's text, or undefined when there is no such file (any other failure is thrown): auth's files are optional until made. */
+/** A file's text, or undefined when there is no such file (any other failure is thrown): for files that are optional until made or set. */
 import { readFile } from 'node:fs/promises';
 
 export async function readIfExists(path: string): Promise<string | undefined> {
