@@ -2,13 +2,16 @@
  * Injected faults fire the matching alerts of dashboards/prometheus/minidc-alerts.rules.yml in a real Prometheus
  * scraping every node of an embedded cluster (the app's node services, in-process so units can be stopped as
  * systemctl would), and the alerts clear after recovery. The five faults run at once on different nodes and units
- * of one cluster, with short scrape and evaluation intervals; the rules' own `for:` windows are kept.
+ * of one cluster, with short scrape and evaluation intervals; the rules' own `for:` windows are kept. One range is
+ * compressed like the intervals: the crash loop's 5 min failure window becomes 30 s, so that its alert is seen to
+ * clear within the test (every other rule is loaded as shipped).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
 import type { Cluster } from '../../runtime/cluster/cluster.ts';
 import { metricsInstance, startFaultCluster, type ClusterFault } from '../support/cluster-faults.ts';
 import { REPO_ROOT } from '../support/minidc-cli.ts';
@@ -18,6 +21,18 @@ const RULES = join(REPO_ROOT, 'dashboards', 'prometheus', 'minidc-alerts.rules.y
 // A scrape of a node whose forwarder hangs waits for the 2 s liveness probe, and a loaded machine adds seconds to every
 // scrape (each reads the node's /system/health/v1, which runs its probes): the scrape timeout must outlast both.
 const SCRAPE_SECONDS = 3;
+const CRASH_LOOP_WINDOW = '30s';
+
+/** The shipped rule file with the crash loop's failure window compressed to CRASH_LOOP_WINDOW. */
+async function rulesAtTestScale(into: string): Promise<string> {
+  const doc = parse(await readFile(RULES, 'utf8')) as { groups: { rules: { alert?: string; expr: string }[] }[] };
+  const rule = doc.groups.flatMap((g) => g.rules).find((r) => r.alert === 'MarathonAppCrashLoop');
+  assert.ok(rule !== undefined && rule.expr.includes('[5m]'), `MarathonAppCrashLoop counts failures over [5m]: ${rule?.expr}`);
+  rule.expr = rule.expr.replace('[5m]', `[${CRASH_LOOP_WINDOW}]`);
+  const path = join(into, 'minidc-alerts.rules.yml');
+  await writeFile(path, stringify(doc, { lineWidth: 0 }));
+  return path;
+}
 
 let dir: string;
 let cluster: Cluster;
@@ -29,7 +44,7 @@ before(async () => {
   ({ cluster, faults } = await startFaultCluster(dir));
   prometheus = await startPrometheus(
     cluster.nodes.map((n) => ({ address: metricsInstance(n) })),
-    { scrapeIntervalSeconds: SCRAPE_SECONDS, evaluationIntervalSeconds: 1, ruleFiles: [RULES] },
+    { scrapeIntervalSeconds: SCRAPE_SECONDS, evaluationIntervalSeconds: 1, ruleFiles: [await rulesAtTestScale(dir)] },
   );
   await prometheus.waitFor('up == 1', (v) => v.length === cluster.nodes.length, 30_000).catch(async (err: Error) => {
     const targets = (await (await fetch(`${prometheus.url}/api/v1/targets`)).json()) as { data: { activeTargets: { scrapeUrl: string; lastError: string }[] } };
@@ -75,14 +90,6 @@ test('each injected fault fires its alert, and each alert clears after recovery'
   for (const b of blamed) assert.ok(expected.has(b), `UnitUnhealthy for ${b}, which no fault touched`);
 
   await Promise.all(faults.map((f) => f.recover()));
-  // A crash loop's alert counts failures over its 5 min window, longer than this test: the others clear, and for the
-  // crash loop its app's failures stop counting.
-  const crashLoop = faults.find((f) => f.alert.name === 'MarathonAppCrashLoop')!;
-  const clearable = faults.filter((f) => f !== crashLoop);
-  await untilAlerts('every alert cleared', (alerts) => clearable.every((f) => !alerts.some((a) => matches(a, f))), 45_000);
-  await prometheus.waitFor(
-    `increase(minidc_marathon_app_task_failures_total{app="${crashLoop.alert.labels.app}"}[${4 * SCRAPE_SECONDS}s])`,
-    (v) => v.length === 1 && v[0]!.value === 0,
-    30_000,
-  );
+  // The crash loop's alert clears once its window (30 s here) holds fewer failures than the threshold.
+  await untilAlerts('every alert cleared', (alerts) => faults.every((f) => !alerts.some((a) => matches(a, f))), 75_000);
 });

@@ -46,7 +46,7 @@ test('missing tools and no apt-get: one line, exit 1', () => {
   try {
     const run = runAsNobody(dir);
     assert.equal(run.status, 1);
-    assert.match(run.stderr.trim(), /^test tools missing and no apt-get to install them: bind9-dnsutils unzip curl python3-marathon prometheus$/);
+    assert.match(run.stderr.trim(), /^test tools missing and no apt-get to install them: bind9-dnsutils unzip curl python3-marathon prometheus chromium$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
