@@ -17,7 +17,7 @@ import { firstAdminLoginHint } from '../../runtime/adminrouter/auth/first-admin-
 import { Cluster } from '../../runtime/cluster/cluster.ts';
 import { loadClusterConfig } from '../../runtime/cluster/cluster-config.ts';
 import { deploySampleApp } from '../../runtime/cluster/sample-app.ts';
-import { launchChromium, screenshot, waitReady } from './headless-chromium.ts';
+import { accessibilityViolations, launchChromium, screenshot, waitReady } from './headless-chromium.ts';
 
 const execFileAsync = promisify(execFile);
 /** Updates every 500 ms, so a change shows within a second of the master's pull (every second here). */
@@ -168,4 +168,32 @@ test('a bundle created on the page runs, downloads as a zip that passes unzip -t
   assert.match(stdout, new RegExp(`${masterIp.replaceAll('.', '\\.')}_master/`), 'the master node folder is in it');
   await row.getByRole('button', { name: `Delete bundle ${id}` }).click();
   await page.locator(`tr[data-bundle="${id}"][data-status="Deleted"]`).waitFor({ timeout: 10_000 });
+});
+
+test('every page passes axe-core\'s WCAG 2 A/AA checks, and the matrix works from the keyboard', async () => {
+  // axe is injected as a script, which the page's Content-Security-Policy (rightly) refuses: this context bypasses it.
+  const audit = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, storageState: await context.storageState() });
+  const auditPage = await audit.newPage();
+  try {
+    for (const name of ['overview', 'components', 'nodes', 'apps', 'diagnostics']) {
+      await auditPage.goto(`${ar}/${POLL}#/${name}`);
+      await waitReady(auditPage, name);
+      const violations = await accessibilityViolations(auditPage);
+      assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 1)}`);
+    }
+    // Keyboard only: focus a cell, Enter opens its unit's detail.
+    await auditPage.goto('about:blank');
+    await auditPage.goto(`${ar}/${POLL}#/components`);
+    await waitReady(auditPage, 'components');
+    await auditPage.getByRole('button', { name: `dcos-mesos-master.service on ${masterIp}: healthy` }).focus();
+    await auditPage.keyboard.press('Enter');
+    await auditPage.getByTestId('unit-detail').getByRole('heading', { name: `dcos-mesos-master.service on ${masterIp}` }).waitFor();
+    await audit.clearCookies();
+    await auditPage.goto('about:blank');
+    await auditPage.goto(`${ar}/${POLL}`);
+    await auditPage.getByLabel('User').waitFor();
+    assert.deepEqual(await accessibilityViolations(auditPage), [], 'the login form');
+  } finally {
+    await audit.close();
+  }
 });
