@@ -14,6 +14,7 @@ import { DiagnosticsBundles, type DiagnosticsBundlesOptions } from './bundles/di
 import type { NodeHealthResponse, NodeIdentity } from './health/node-health.ts';
 import type { UnitSource } from './health/unit-source.ts';
 import { nodeTimers } from './health/node-timers.ts';
+import { journalRangePlugin } from './logs/journal-range-plugin.ts';
 import { nodeHealthPlugin } from './node/node-health-plugin.ts';
 import { nodeHealthReader } from './node/node-health-reader.ts';
 import { nodeProbes } from './probes/node-probes.ts';
@@ -78,6 +79,7 @@ export class DiagnosticsUnit {
     const app = this.options.createServer((message, priority) => ctx.log(message, priority));
     await app.register(nodeHealthPlugin, { health, timers: () => nodeTimers(this.options.units) });
     await app.register(clusterHealthPlugin, { source: puller });
+    await app.register(journalRangePlugin, { units: this.options.units, hostname: () => this.options.identity().hostname });
     if (bundles) await app.register(bundles.plugin);
     try {
       const bound = await this.options.listen(app, this.options.host, this.port);

@@ -1,6 +1,6 @@
 /**
  * The agent's Admin Router locations (port 61001; DC/OS's open `includes/server/agent.conf`): the node's health
- * (what the master's dcos-diagnostics pulls, and its bundles), its metrics and the version document. No auth, as
+ * (what the master's dcos-diagnostics pulls, and its bundles), its journals (dcos-log), its metrics and the version document. No auth, as
  * in DC/OS's open flavour; anything else is a 404.
  */
 import type { FastifyInstance } from 'fastify';
@@ -13,11 +13,13 @@ export interface AgentLocationsOptions extends ProxyOptions {
   upstreams: AdminRouterUpstreams;
 }
 
-/** What every node's Admin Router serves of the node itself: `/system/health/v1` (path kept) and the metrics. */
+/** What every node's Admin Router serves of the node itself: `/system/health/v1` and `/system/v1/logs` (paths kept) and the metrics. */
 export function nodeLocations(upstreams: AdminRouterUpstreams, guard?: AdminRouterAuth['guard']): ProxyLocation[] {
   const auth = guard === undefined ? {} : { guard };
   return [
     { prefix: '/system/health/v1', rewritePrefix: '/system/health/v1', bare: true, upstream: 'diagnostics', target: () => upstreams.endpoint('diagnostics'), ...auth },
+    // dcos-log's journal API, served (path kept) by the node's diagnostics server.
+    { prefix: '/system/v1/logs', rewritePrefix: '/system/v1/logs', upstream: 'diagnostics', target: () => upstreams.endpoint('diagnostics'), ...auth },
     { prefix: '/system/v1/metrics', rewritePrefix: '', upstream: 'metrics', target: () => upstreams.endpoint('metrics'), ...auth },
   ];
 }

@@ -39,6 +39,7 @@ export const ROUTES: Record<string, readonly string[]> = {
     '/system/health/v1/diagnostics', '/system/health/v1/diagnostics/:id', '/system/health/v1/diagnostics/:id/file',
     '/system/health/v1/node/diagnostics', '/system/health/v1/node/diagnostics/:id', '/system/health/v1/node/diagnostics/:id/file',
     ...['create', 'cancel', 'status', 'status/all', 'list', 'list/all', 'serve/:file', 'delete/:file'].map((p) => `/system/health/v1/report/diagnostics/${p}`),
+    '/system/v1/logs/v1/range/', '/system/v1/logs/v1/range',
   ],
 };
 

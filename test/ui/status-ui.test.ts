@@ -2,7 +2,8 @@
  * The status page in a real browser (headless Chromium) against one running cluster, through the master's Admin
  * Router only: login is required and works through the page's form; every page shows live data; the health matrix
  * turns red when a unit stops and green when it is back; the stale banner says so while diagnostics does not
- * answer; a bundle made from the page downloads and passes `unzip -t`. Screenshots go to test-artifacts/ui/.
+ * answer; any unit's cell shows its journal tail, read through Admin Router's dcos-log locations (401 without the
+ * login); a bundle made from the page downloads and passes `unzip -t`. Screenshots go to test-artifacts/ui/.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -134,6 +135,33 @@ test('the health matrix turns red when a unit stops, shows its output on click, 
   await unitOn(agentIp, unit).start();
   await page.getByRole('button', { name: `${unit} on ${agentIp}: healthy` }).waitFor({ timeout: 20_000 });
   assert.match((await page.getByTestId('matrix-summary').textContent())!, /0 nodes with unhealthy units/);
+});
+
+test('dcos-log through Admin Router: 401 without the login, the journal with it; any unit\'s cell detail shows its journal tail', async () => {
+  const agentId = await page.evaluate(
+    async (ip) => ((await (await fetch('/mesos/master/state-summary', { headers: { accept: 'application/json' } })).json()) as { slaves: { id: string; hostname: string }[] }).slaves.find((a) => a.hostname === ip)!.id,
+    agentIp,
+  );
+  const query = (unit: string) => `/v1/range/?skip_prev=5&filter=_SYSTEMD_UNIT:${unit}`;
+  const paths = [`/system/v1/logs${query('dcos-mesos-master.service')}`, `/system/v1/agent/${agentId}/logs${query('dcos-mesos-slave.service')}`];
+  for (const path of paths) {
+    assert.equal((await fetch(`${ar}${path}`, { signal: AbortSignal.timeout(10_000) })).status, 401, path);
+    const answer = await page.evaluate(async (p) => {
+      const response = await fetch(p, { headers: { accept: 'text/plain' } });
+      return { status: response.status, text: await response.text() };
+    }, path);
+    assert.equal(answer.status, 200, path);
+    assert.match(answer.text, /^(\S+ \S+ dcos-mesos-(master|slave): .*\n){1,5}$/, path);
+  }
+  await open('components', 'components');
+  for (const [ip, unit] of [
+    [masterIp, 'dcos-mesos-master.service'],
+    [agentIp, 'dcos-mesos-slave.service'],
+  ] as const) {
+    await page.getByRole('button', { name: `${unit} on ${ip}: healthy` }).click();
+    await page.getByTestId('journal-tail').filter({ hasText: `Started ${unitOn(ip, unit).description}.` }).waitFor({ timeout: 10_000 });
+  }
+  await screenshot(page, 'components-journal-tail');
 });
 
 test('while the cluster does not answer the page keeps its data under a stale-data banner, which goes once it answers', async () => {

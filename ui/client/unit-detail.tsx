@@ -1,9 +1,11 @@
 /**
- * One unit on one node, as the node's dcos-diagnostics reports it: health, description and output. An unhealthy
- * unit's output is the failed rule and its journal's last 50 lines; a healthy one's is empty.
+ * One unit on one node, as the node's dcos-diagnostics reports it: health, description and output (an unhealthy
+ * unit's is the failed rule and its journal's last 50 lines; a healthy one's is empty), then, for any unit, its
+ * journal's tail read through dcos-log (journal-tail.tsx).
  */
 import { getJson } from './api.ts';
 import { healthName, type NodeUnitHealth } from './cluster-types.ts';
+import { JournalTail } from './journal-tail.tsx';
 import { usePoll } from './poll.ts';
 import { StaleBanner } from './stale-banner.tsx';
 
@@ -29,12 +31,13 @@ export function UnitDetail({ ip, unit, onClose }: { ip: string; unit: string; on
             <span class={`badge h${data.health}`}>{healthName(data.health)}</span> {data.name}: {data.description}
           </p>
           {data.output === '' ? (
-            <p class="note">No output: the unit is healthy (dcos-diagnostics gives the journal tail of unhealthy units; a diagnostic bundle holds every journal).</p>
+            <p class="note">No output: the unit is healthy (a diagnostic bundle holds every journal in full).</p>
           ) : (
             <pre class="output" data-testid="unit-output" tabIndex={0} aria-label="unit output and journal tail">
               {data.output}
             </pre>
           )}
+          <JournalTail ip={ip} unit={unit} />
         </>
       )}
     </section>

@@ -49,7 +49,7 @@ export function journalCollectors(options: JournalCollectorOptions): BundleColle
 }
 
 /** One entry as journalctl's `short-iso` line, for one unit and host (the fixed part built once: a bundle formats millions). */
-function journalLineFormat(unit: string, hostname: string): (entry: UnitJournalRecord) => string {
+export function journalLineFormat(unit: string, hostname: string): (entry: UnitJournalRecord) => string {
   const middle = ` ${hostname} ${unit.replace(/\.(service|socket|timer)$/, '')}: `;
   return (entry) => {
     const message = entry.message.includes('\n') ? entry.message.replace(/\r?\n/g, '\\n') : entry.message;

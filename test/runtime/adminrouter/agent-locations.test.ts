@@ -15,6 +15,7 @@ test('the agent Admin Router serves the node\'s health, metrics and version; not
     ['/system/health/v1', 'diagnostics', '/system/health/v1'],
     ['/system/health/v1/diagnostics/x.zip', 'diagnostics', '/system/health/v1/diagnostics/x.zip'],
     ['/system/v1/metrics/metrics', 'metrics', '/metrics'],
+    ['/system/v1/logs/v1/range/?skip_prev=5', 'diagnostics', '/system/v1/logs/v1/range/?skip_prev=5'],
   ] as const) {
     const { status, body } = await getJson<Echo>(`${url}${path}`);
     assert.deepEqual([status, body.upstream, body.url], [200, upstream, seen], path);

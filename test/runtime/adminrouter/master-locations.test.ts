@@ -28,6 +28,8 @@ test('each location reaches its upstream, prefix stripped as DC/OS strips it (th
     ['/dcos-history-service/history/last', 'history', '/history/last'],
     ['/mesos_dns/v1/version', 'mesos_dns', '/v1/version'],
     ['/system/v1/metrics/metrics', 'metrics', '/metrics'],
+    ['/system/v1/logs/v1/range/?skip_prev=5', 'diagnostics', '/system/v1/logs/v1/range/?skip_prev=5'],
+    ['/system/v1/agent/S0/logs/v1/range/?limit=5', 'agent S0', '/system/v1/logs/v1/range/?limit=5'],
     ['/system/v1/agent/S0/metrics/metrics', 'agent S0', '/system/v1/metrics/metrics'],
     ['/system/v1/agent/S0/dcos-metadata/dcos-version.json', 'agent S0', '/dcos-metadata/dcos-version.json'],
   ];
@@ -63,7 +65,7 @@ test('/dcos-metadata/dcos-version.json is DC/OS-shaped and not cached; other pat
   assert.deepEqual(Object.keys(version.body).sort(), ['bootstrap-id', 'dcos-image-commit', 'version']);
   assert.match(version.body['bootstrap-id']!, /^[0-9a-f]{40}$/);
   // `/` is the status page (test/ui/); everything else unmatched is a 404.
-  for (const path of ['/nope', '/mesos', '/system/v1/logs/', '/dcos-metadata/other.json', '/status-ui/no-such-hash/main.js']) {
+  for (const path of ['/nope', '/mesos', '/system/v1/nope/', '/dcos-metadata/other.json', '/status-ui/no-such-hash/main.js']) {
     const { status, body } = await getJson<{ message: string }>(`${url}${path}`);
     assert.equal(status, 404, path);
     assert.match(body.message, /Not found/, path);
@@ -114,7 +116,7 @@ test('with auth, protected locations ask the guard first; the version document a
     },
   };
   const { url } = await startAdminRouter(t, 'master', upstreams, { auth });
-  for (const path of ['/mesos/master/state', '/marathon/v2/apps', '/service/marathon/v2/apps', '/system/health/v1', '/system/v1/agent/S0/metrics/x']) {
+  for (const path of ['/mesos/master/state', '/marathon/v2/apps', '/service/marathon/v2/apps', '/system/health/v1', '/system/v1/logs/v1/range/', '/system/v1/agent/S0/metrics/x']) {
     const denied = await fetch(`${url}${path}`);
     assert.deepEqual([denied.status, denied.headers.get('www-authenticate')], [401, 'oauthjwt'], path);
   }
